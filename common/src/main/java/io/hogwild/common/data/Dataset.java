@@ -1,0 +1,234 @@
+package io.hogwild.common.data;
+
+import static io.hogwild.common.data.DatasetLayout.*;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.openhft.chronicle.bytes.MappedBytes;
+import org.agrona.UnsafeApi;
+
+/**
+ * A dataset file ({@link DatasetLayout}) mapped read-only. Every process and thread that trains maps the
+ * same file, so the page cache holds one copy however many workers there are.
+ *
+ * <p>The file is mapped whole with Chronicle Bytes, which, unlike {@code FileChannel.map} and
+ * {@code UnsafeBuffer}, maps more than 2 GiB in one region. Rows are then read by absolute address,
+ * without bounds checks: {@link #open} checks the header and the section offsets against the file's
+ * length, and {@link #verify} walks the row offsets and indices, so a reader that stays within
+ * {@code [0, rows)} and {@code [rowStart(r), rowEnd(r))} stays inside the mapping.
+ */
+public final class Dataset implements AutoCloseable
+{
+    private final Path path;
+    private final MappedBytes mapping;
+    private final long rows;
+    private final long nnz;
+    private final long dimension;
+    private final long positives;
+    private final SourceInfo source;
+    private final long rowOffsetsAddress;
+    private final long labelsAddress;
+    private final long entriesAddress;
+
+    private Dataset(final Path path, final MappedBytes mapping, final long baseAddress)
+    {
+        this.path = path;
+        this.mapping = mapping;
+        this.rows = UnsafeApi.getLong(baseAddress + ROWS_OFFSET);
+        this.nnz = UnsafeApi.getLong(baseAddress + NNZ_OFFSET);
+        this.dimension = UnsafeApi.getLong(baseAddress + DIMENSION_OFFSET);
+        this.positives = UnsafeApi.getLong(baseAddress + POSITIVES_OFFSET);
+        this.source = new SourceInfo(
+            UnsafeApi.getLong(baseAddress + SOURCE_LENGTH_OFFSET),
+            UnsafeApi.getLong(baseAddress + SOURCE_MODIFIED_MS_OFFSET),
+            UnsafeApi.getLong(baseAddress + SOURCE_CHECKSUM_OFFSET));
+        this.rowOffsetsAddress = baseAddress + UnsafeApi.getLong(baseAddress + ROW_OFFSETS_OFFSET_OFFSET);
+        this.labelsAddress = baseAddress + UnsafeApi.getLong(baseAddress + LABELS_OFFSET_OFFSET);
+        this.entriesAddress = baseAddress + UnsafeApi.getLong(baseAddress + ENTRIES_OFFSET_OFFSET);
+    }
+
+    /** Maps a dataset file and checks its header; throws {@link DatasetFileException} naming the problem. */
+    public static Dataset open(final Path path)
+    {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
+        {
+            throw new DatasetFileException(path + ": dataset files are little-endian; this platform is not");
+        }
+        final long length;
+        try
+        {
+            if (!Files.isRegularFile(path))
+            {
+                throw new DatasetFileException(path + ": no such dataset file");
+            }
+            length = Files.size(path);
+        }
+        catch (final IOException ex)
+        {
+            throw new DatasetFileException(path + ": cannot read: " + ex.getMessage(), ex);
+        }
+        if (length < HEADER_LENGTH)
+        {
+            throw new DatasetFileException(path + ": not a hogwild dataset file (" + length + " bytes)");
+        }
+        final MappedBytes mapping;
+        try
+        {
+            mapping = MappedBytes.singleMappedBytes(path.toFile(), length, true);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new DatasetFileException(path + ": cannot map: " + ex.getMessage(), ex);
+        }
+        mapping.singleThreadedCheckDisabled(true);
+        final long base = mapping.addressForRead(0);
+        try
+        {
+            checkHeader(path, base, length);
+        }
+        catch (final DatasetFileException ex)
+        {
+            mapping.releaseLast();
+            throw ex;
+        }
+        return new Dataset(path, mapping, base);
+    }
+
+    private static void checkHeader(final Path path, final long base, final long length)
+    {
+        if (UnsafeApi.getLong(base + MAGIC_OFFSET) != MAGIC)
+        {
+            throw new DatasetFileException(path + ": not a hogwild dataset file, or an incomplete one (wrong magic)");
+        }
+        final int version = UnsafeApi.getInt(base + VERSION_OFFSET);
+        if (version != VERSION)
+        {
+            throw new DatasetFileException(path + ": dataset format version " + version + ", this program reads " +
+                VERSION);
+        }
+        final long rows = UnsafeApi.getLong(base + ROWS_OFFSET);
+        final long nnz = UnsafeApi.getLong(base + NNZ_OFFSET);
+        if (rows < 0 || nnz < 0 ||
+            UnsafeApi.getLong(base + ROW_OFFSETS_OFFSET_OFFSET) != rowOffsetsOffset() ||
+            UnsafeApi.getLong(base + LABELS_OFFSET_OFFSET) != labelsOffset(rows) ||
+            UnsafeApi.getLong(base + ENTRIES_OFFSET_OFFSET) != entriesOffset(rows) ||
+            length < fileLength(rows, nnz))
+        {
+            throw new DatasetFileException(path + ": truncated or corrupt dataset file (" + length + " bytes for " +
+                rows + " rows and " + nnz + " non-zeros)");
+        }
+    }
+
+    /**
+     * Walks every row offset, label and index: offsets ascending from 0 to nnz, labels +1 or -1, indices
+     * in {@code [0, dimension)} and ascending within a row. O(nnz); run once by the process that converts
+     * or first opens a file.
+     */
+    public void verify()
+    {
+        long previous = rowStart(0);
+        if (previous != 0 || rowStart(rows) != nnz)
+        {
+            throw corrupt("row offsets do not span [0, nnz]");
+        }
+        for (long r = 0; r < rows; r++)
+        {
+            final long end = rowStart(r + 1);
+            if (end < previous)
+            {
+                throw corrupt("row offsets decrease at row " + r);
+            }
+            final int label = label(r);
+            if (label != 1 && label != -1)
+            {
+                throw corrupt("label " + label + " at row " + r);
+            }
+            int last = -1;
+            for (long k = previous; k < end; k++)
+            {
+                final int index = index(k);
+                if (index <= last || index >= dimension)
+                {
+                    throw corrupt("feature index " + index + " out of order or range at row " + r);
+                }
+                last = index;
+            }
+            previous = end;
+        }
+    }
+
+    private DatasetFileException corrupt(final String what)
+    {
+        return new DatasetFileException(path + ": corrupt dataset file: " + what);
+    }
+
+    public Path path()
+    {
+        return path;
+    }
+
+    public long rows()
+    {
+        return rows;
+    }
+
+    public long nnz()
+    {
+        return nnz;
+    }
+
+    /** Number of features: one more than the largest 0-based index (the largest LIBSVM index). */
+    public long dimension()
+    {
+        return dimension;
+    }
+
+    public long positives()
+    {
+        return positives;
+    }
+
+    public SourceInfo source()
+    {
+        return source;
+    }
+
+    /** First entry of row {@code row}; {@code rowStart(row + 1)} is its end. */
+    public long rowStart(final long row)
+    {
+        return UnsafeApi.getLong(rowOffsetsAddress + (row << 3));
+    }
+
+    /** +1 or -1. */
+    public int label(final long row)
+    {
+        return UnsafeApi.getByte(labelsAddress + row);
+    }
+
+    /** 0-based feature index of entry {@code entry}. */
+    public int index(final long entry)
+    {
+        return UnsafeApi.getInt(entriesAddress + entry * ENTRY_LENGTH);
+    }
+
+    /** Value of entry {@code entry}. */
+    public float value(final long entry)
+    {
+        return UnsafeApi.getFloat(entriesAddress + entry * ENTRY_LENGTH + ENTRY_VALUE_OFFSET);
+    }
+
+    /** Address of entry {@code entry}'s index; its value follows at {@link DatasetLayout#ENTRY_VALUE_OFFSET}. */
+    public long entryAddress(final long entry)
+    {
+        return entriesAddress + entry * ENTRY_LENGTH;
+    }
+
+    @Override
+    public void close()
+    {
+        mapping.releaseLast();
+    }
+}

@@ -1,0 +1,469 @@
+package io.hogwild.common.weights;
+
+import static io.hogwild.common.weights.WeightFileLayout.*;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.hogwild.common.sgd.Loss;
+import io.hogwild.common.sgd.SyncMode;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The memory-mapped weight file: the configuration of a run, its control words, one slot per worker and
+ * the weights themselves, at the offsets of {@link WeightFileLayout}.
+ *
+ * <p>Control fields (run state, command, epoch, heartbeats, counters) are written with release stores and
+ * read with acquire loads, so that whatever a process wrote before a control store is visible to a
+ * process that observes it. The weights are the exception: {@link #weights()} is read and written with
+ * plain loads and stores by every worker at once. That is the deliberate data race of Hogwild!; the
+ * epoch barrier (a release of {@code epochReached} by each worker, acquired by the coordinator) orders
+ * every weight write of an epoch before the coordinator's evaluation of it.
+ */
+public final class WeightFile implements AutoCloseable
+{
+    /** What the coordinator fixes for a run when it creates the file. */
+    public record Config(
+        long dimension,
+        int workerCount,
+        Loss loss,
+        int batchSize,
+        SyncMode syncMode,
+        long seed,
+        double validationFraction,
+        double lambda,
+        long coordinatorPid,
+        long startTimestampMs,
+        long trainRows)
+    {
+    }
+
+    private final Path path;
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer buffer;
+    private final UnsafeBuffer weights;
+    private final UnsafeBuffer regularisation;
+    private final int workerCount;
+    private final long dimension;
+
+    private WeightFile(final Path path, final MappedByteBuffer mapped)
+    {
+        this.path = path;
+        this.mapped = mapped;
+        this.buffer = new UnsafeBuffer(mapped);
+        this.workerCount = buffer.getInt(WORKER_COUNT_OFFSET);
+        this.dimension = buffer.getLong(DIMENSION_OFFSET);
+        final long weightsOffset = buffer.getLong(WEIGHTS_OFFSET_OFFSET);
+        final long regularisationOffset = buffer.getLong(REGULARISATION_OFFSET_OFFSET);
+        this.weights = new UnsafeBuffer(buffer, (int)weightsOffset, (int)(dimension * Float.BYTES));
+        this.regularisation = new UnsafeBuffer(buffer, (int)regularisationOffset, (int)(dimension * Float.BYTES));
+    }
+
+    /**
+     * Creates the file, fills the configuration, zero weights and the regularisation coefficients, and
+     * then writes the version last: the file is ready when {@link #create} returns.
+     *
+     * @param regularisationCoefficients one coefficient per coordinate (see {@link #regularisation()})
+     */
+    public static WeightFile create(final Path path, final Config config, final float[] regularisationCoefficients)
+    {
+        if (config.workerCount() < 1 || config.workerCount() > MAX_WORKERS)
+        {
+            throw new WeightFileException(path + ": worker count must be in [1, " + MAX_WORKERS + "], was " +
+                config.workerCount());
+        }
+        if (regularisationCoefficients.length != config.dimension())
+        {
+            throw new IllegalArgumentException("one regularisation coefficient per coordinate is needed");
+        }
+        final long length = fileLength(config.workerCount(), config.dimension());
+        if (length > Integer.MAX_VALUE)
+        {
+            throw new WeightFileException(path + ": dimension " + config.dimension() +
+                " needs a weight file over 2 GiB, which this version cannot map");
+        }
+        final MappedByteBuffer mapped;
+        try
+        {
+            Files.deleteIfExists(path);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE))
+            {
+                // Sparse extension: the new file reads as zeros, so the weights start at 0 for free.
+                channel.write(java.nio.ByteBuffer.wrap(new byte[1]), length - 1);
+                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new WeightFileException(path + ": cannot create the weight file: " + ex.getMessage(), ex);
+        }
+
+        final UnsafeBuffer header = new UnsafeBuffer(mapped);
+        header.putLong(MAGIC_OFFSET, MAGIC);
+        header.putInt(VALUE_TYPE_OFFSET, VALUE_TYPE_FLOAT32);
+        header.putLong(DIMENSION_OFFSET, config.dimension());
+        header.putInt(WORKER_COUNT_OFFSET, config.workerCount());
+        header.putInt(LOSS_OFFSET, config.loss().code());
+        header.putInt(BATCH_SIZE_OFFSET, config.batchSize());
+        header.putInt(SYNC_MODE_OFFSET, config.syncMode().code());
+        header.putLong(SEED_OFFSET, config.seed());
+        header.putDouble(VALIDATION_FRACTION_OFFSET, config.validationFraction());
+        header.putDouble(LAMBDA_OFFSET, config.lambda());
+        header.putLong(COORDINATOR_PID_OFFSET, config.coordinatorPid());
+        header.putLong(START_TIMESTAMP_MS_OFFSET, config.startTimestampMs());
+        header.putLong(TRAIN_ROWS_OFFSET, config.trainRows());
+        header.putLong(WEIGHTS_OFFSET_OFFSET, weightsOffset(config.workerCount()));
+        header.putLong(REGULARISATION_OFFSET_OFFSET, regularisationOffset(config.workerCount(), config.dimension()));
+        header.putInt(RUN_STATE_OFFSET, RunState.INITIALISING.code());
+        header.putInt(COMMAND_OFFSET, Command.RUN.code());
+        header.putLong(COORDINATOR_HEARTBEAT_MS_OFFSET, config.startTimestampMs());
+
+        final WeightFile file = new WeightFile(path, mapped);
+        for (int u = 0; u < regularisationCoefficients.length; u++)
+        {
+            file.regularisation.putFloat(u * Float.BYTES, regularisationCoefficients[u]);
+        }
+        // The version is written last, with a release store: it is the ready signal.
+        header.putIntRelease(VERSION_OFFSET, VERSION);
+        return file;
+    }
+
+    /**
+     * Maps an existing weight file and checks its magic, version and length.
+     *
+     * @param writable true for a worker, false for a reader such as {@code inspect} or {@code predict}
+     */
+    public static WeightFile open(final Path path, final boolean writable)
+    {
+        final MappedByteBuffer mapped;
+        try (FileChannel channel = writable ?
+            FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE) :
+            FileChannel.open(path, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            if (size < CONTROL_END)
+            {
+                throw new WeightFileException(path + ": not a hogwild weight file (" + size +
+                    " bytes, shorter than its header)");
+            }
+            if (size > Integer.MAX_VALUE)
+            {
+                throw new WeightFileException(path + ": " + size + " bytes, larger than this version maps");
+            }
+            mapped = channel.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new WeightFileException(path + ": no such weight file", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new WeightFileException(path + ": cannot map the weight file: " + ex.getMessage(), ex);
+        }
+
+        final UnsafeBuffer header = new UnsafeBuffer(mapped);
+        if (header.getLong(MAGIC_OFFSET) != MAGIC)
+        {
+            IoUtil.unmap(mapped);
+            throw new WeightFileException(path + ": not a hogwild weight file (wrong magic)");
+        }
+        final int version = header.getIntAcquire(VERSION_OFFSET);
+        if (version != VERSION)
+        {
+            IoUtil.unmap(mapped);
+            throw new WeightFileException(path + ": weight file format version " + version +
+                (version == 0 ? " (the file is not ready: its coordinator has not finished writing it)" :
+                version == VERSION_FAILED ? " (its coordinator failed while creating it)" :
+                ", this program reads version " + VERSION));
+        }
+        final int workers = header.getInt(WORKER_COUNT_OFFSET);
+        final long dim = header.getLong(DIMENSION_OFFSET);
+        if (workers < 1 || workers > MAX_WORKERS || dim < 0 || mapped.capacity() < fileLength(workers, dim))
+        {
+            IoUtil.unmap(mapped);
+            throw new WeightFileException(path + ": truncated or corrupt weight file (" + mapped.capacity() +
+                " bytes for " + workers + " workers and dimension " + dim + ")");
+        }
+        return new WeightFile(path, mapped);
+    }
+
+    public Path path()
+    {
+        return path;
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    public int version()
+    {
+        return buffer.getIntAcquire(VERSION_OFFSET);
+    }
+
+    public long dimension()
+    {
+        return dimension;
+    }
+
+    public int workerCount()
+    {
+        return workerCount;
+    }
+
+    public Loss loss()
+    {
+        return Loss.fromCode(buffer.getInt(LOSS_OFFSET));
+    }
+
+    public int batchSize()
+    {
+        return buffer.getInt(BATCH_SIZE_OFFSET);
+    }
+
+    public SyncMode syncMode()
+    {
+        return SyncMode.fromCode(buffer.getInt(SYNC_MODE_OFFSET));
+    }
+
+    public long seed()
+    {
+        return buffer.getLong(SEED_OFFSET);
+    }
+
+    public double validationFraction()
+    {
+        return buffer.getDouble(VALIDATION_FRACTION_OFFSET);
+    }
+
+    public double lambda()
+    {
+        return buffer.getDouble(LAMBDA_OFFSET);
+    }
+
+    public long coordinatorPid()
+    {
+        return buffer.getLong(COORDINATOR_PID_OFFSET);
+    }
+
+    public long startTimestampMs()
+    {
+        return buffer.getLong(START_TIMESTAMP_MS_OFFSET);
+    }
+
+    public long trainRows()
+    {
+        return buffer.getLong(TRAIN_ROWS_OFFSET);
+    }
+
+    // ---------------------------------------------------------------- control
+
+    public RunState runState()
+    {
+        return RunState.fromCode(buffer.getIntAcquire(RUN_STATE_OFFSET));
+    }
+
+    public void runState(final RunState state)
+    {
+        buffer.putIntRelease(RUN_STATE_OFFSET, state.code());
+    }
+
+    public Command command()
+    {
+        return Command.fromCode(buffer.getIntAcquire(COMMAND_OFFSET));
+    }
+
+    public void command(final Command command)
+    {
+        buffer.putIntRelease(COMMAND_OFFSET, command.code());
+    }
+
+    /** The last epoch the coordinator released (0 before the first). */
+    public long epoch()
+    {
+        return buffer.getLongAcquire(EPOCH_OFFSET);
+    }
+
+    /** The step size of the released epoch; read it after {@link #epoch()} has shown the release. */
+    public double stepSize()
+    {
+        return buffer.getDouble(STEP_SIZE_OFFSET);
+    }
+
+    /** Releases {@code epoch} to the workers with its step size (the step is written before the release). */
+    public void releaseEpoch(final long epoch, final double stepSize)
+    {
+        buffer.putDouble(STEP_SIZE_OFFSET, stepSize);
+        buffer.putLongRelease(EPOCH_OFFSET, epoch);
+    }
+
+    public long coordinatorHeartbeatMs()
+    {
+        return buffer.getLongAcquire(COORDINATOR_HEARTBEAT_MS_OFFSET);
+    }
+
+    public void coordinatorHeartbeat(final long nowMs)
+    {
+        buffer.putLongRelease(COORDINATOR_HEARTBEAT_MS_OFFSET, nowMs);
+    }
+
+    public long samplesTotal()
+    {
+        return buffer.getLongAcquire(SAMPLES_TOTAL_OFFSET);
+    }
+
+    public long epochsCompleted()
+    {
+        return buffer.getLongAcquire(EPOCHS_COMPLETED_OFFSET);
+    }
+
+    /** Records a finished epoch and the samples trained so far, once the barrier has been passed. */
+    public void epochCompleted(final long epoch, final long samplesTotal)
+    {
+        buffer.putLongRelease(SAMPLES_TOTAL_OFFSET, samplesTotal);
+        buffer.putLongRelease(EPOCHS_COMPLETED_OFFSET, epoch);
+    }
+
+    // ---------------------------------------------------------------- worker slots
+
+    /** Worker {@code index} attaches: its PID, start time and first heartbeat, then its state. */
+    public void attachWorker(final int index, final long pid, final long nowMs)
+    {
+        final int slot = workerSlotOffset(checkIndex(index));
+        buffer.putLong(slot + SLOT_PID_OFFSET, pid);
+        buffer.putLong(slot + SLOT_START_TIMESTAMP_MS_OFFSET, nowMs);
+        buffer.putLongRelease(slot + SLOT_HEARTBEAT_MS_OFFSET, nowMs);
+        buffer.putIntRelease(slot + SLOT_STATE_OFFSET, WorkerState.WAITING.code());
+    }
+
+    public long workerPid(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_PID_OFFSET);
+    }
+
+    public long workerStartTimestampMs(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_START_TIMESTAMP_MS_OFFSET);
+    }
+
+    public long workerHeartbeatMs(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_HEARTBEAT_MS_OFFSET);
+    }
+
+    public void workerHeartbeat(final int index, final long nowMs)
+    {
+        buffer.putLongRelease(workerSlotOffset(checkIndex(index)) + SLOT_HEARTBEAT_MS_OFFSET, nowMs);
+    }
+
+    /** Samples the worker has trained since the run started (its progress counter). */
+    public long workerSamplesDone(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_SAMPLES_DONE_OFFSET);
+    }
+
+    public void workerSamplesDone(final int index, final long samples)
+    {
+        buffer.putLongRelease(workerSlotOffset(checkIndex(index)) + SLOT_SAMPLES_DONE_OFFSET, samples);
+    }
+
+    public WorkerState workerState(final int index)
+    {
+        return WorkerState.fromCode(buffer.getIntAcquire(workerSlotOffset(checkIndex(index)) + SLOT_STATE_OFFSET));
+    }
+
+    public void workerState(final int index, final WorkerState state)
+    {
+        buffer.putIntRelease(workerSlotOffset(checkIndex(index)) + SLOT_STATE_OFFSET, state.code());
+    }
+
+    /** The last epoch the worker finished; acquiring it makes that epoch's weight writes visible. */
+    public long workerEpochReached(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_REACHED_OFFSET);
+    }
+
+    /** Sum of the progressive losses of the worker's last finished epoch. */
+    public double workerEpochLossSum(final int index)
+    {
+        return buffer.getDouble(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_LOSS_SUM_OFFSET);
+    }
+
+    /** Samples trained in the worker's last finished epoch. */
+    public long workerEpochSamples(final int index)
+    {
+        return buffer.getLong(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_SAMPLES_OFFSET);
+    }
+
+    /**
+     * The worker arrives at the barrier after {@code epoch}: its figures first, then the epoch with a
+     * release store, so that the coordinator that sees the epoch also sees the figures and the weights.
+     */
+    public void workerEpochDone(final int index, final long epoch, final double lossSum, final long samples)
+    {
+        final int slot = workerSlotOffset(checkIndex(index));
+        buffer.putDouble(slot + SLOT_EPOCH_LOSS_SUM_OFFSET, lossSum);
+        buffer.putLong(slot + SLOT_EPOCH_SAMPLES_OFFSET, samples);
+        buffer.putLongRelease(slot + SLOT_EPOCH_REACHED_OFFSET, epoch);
+    }
+
+    // ---------------------------------------------------------------- weights
+
+    /**
+     * The weights, float32 at byte offset {@code 4 * u} for coordinate {@code u}. Workers read and write
+     * them with plain {@code getFloat}/{@code putFloat}: the intended race of Hogwild!.
+     */
+    public UnsafeBuffer weights()
+    {
+        return weights;
+    }
+
+    /**
+     * Per-coordinate regularisation coefficients {@code c_u = lambda * n / d_u}, float32 at {@code 4 * u},
+     * where {@code n} is the number of training rows and {@code d_u} the number of them that hold feature
+     * {@code u}. A sample that holds {@code u} shrinks {@code w_u} by {@code step * c_u * w_u}; over an epoch
+     * that sums to the full L2 step {@code step * lambda * n * w_u} while each update costs only the
+     * sample's non-zeros (the Hogwild! paper's scaling). Written once at creation, read-only afterwards.
+     */
+    public UnsafeBuffer regularisation()
+    {
+        return regularisation;
+    }
+
+    /** Copies the weights out (for evaluation outside the epoch, or writing a model). */
+    public float[] copyWeights()
+    {
+        final float[] copy = new float[(int)dimension];
+        for (int u = 0; u < copy.length; u++)
+        {
+            copy[u] = weights.getFloat(u * Float.BYTES);
+        }
+        return copy;
+    }
+
+    /** Flushes the mapping to the file (the page cache already shares it between processes). */
+    public void force()
+    {
+        mapped.force();
+    }
+
+    @Override
+    public void close()
+    {
+        IoUtil.unmap(mapped);
+    }
+
+    private int checkIndex(final int index)
+    {
+        if (index < 0 || index >= workerCount)
+        {
+            throw new IndexOutOfBoundsException("worker index " + index + " outside [0, " + workerCount + ")");
+        }
+        return index;
+    }
+}

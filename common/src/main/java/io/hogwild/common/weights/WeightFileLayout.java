@@ -1,0 +1,131 @@
+package io.hogwild.common.weights;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.SIZE_OF_DOUBLE;
+import static org.agrona.BitUtil.SIZE_OF_FLOAT;
+import static org.agrona.BitUtil.SIZE_OF_INT;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
+
+/**
+ * Owns every offset of the weight file, the memory-mapped file that the coordinator and its workers
+ * share. {@code docs/weight-file-format.md} is the specification; this class implements it and a test
+ * pins every constant.
+ *
+ * <pre>
+ *   0 +-----------------------------------------------+
+ *     | Configuration (written once, before version)  |  cache lines 0-1
+ * 128 +-----------------------------------------------+
+ *     | Control (run state, command, epoch, step ...) |  cache lines 2-3
+ * 256 +-----------------------------------------------+
+ *     | Worker slot 0   (128 bytes: two cache lines)  |
+ *     | Worker slot 1                                 |
+ *     | ...                                           |
+ *     +-----------------------------------------------+  padding to a page (4096) boundary
+ *     | Weights: float32[dimension]                   |  weightsOffset
+ *     +-----------------------------------------------+  padding to a page boundary
+ *     | Regularisation coefficients: float32[dim]     |  regularisationOffset
+ *     +-----------------------------------------------+
+ * </pre>
+ *
+ * All numbers are in the platform's native byte order (little-endian on x86-64 and AArch64). The
+ * creator writes every field, then writes {@link #VERSION_OFFSET} last with a release store: a
+ * non-zero version is also the "ready" signal that readers wait for.
+ */
+public final class WeightFileLayout
+{
+    /** "HOGWILDW" in ASCII, read as a little-endian long. */
+    public static final long MAGIC = 0x57444C4957474F48L;
+    /** Format version; a reader refuses any other. */
+    public static final int VERSION = 1;
+    /** Written to the version field when the coordinator failed before the file became ready. */
+    public static final int VERSION_FAILED = -1;
+    /** {@link #VALUE_TYPE_OFFSET} code for IEEE-754 float32 weights, the only type so far. */
+    public static final int VALUE_TYPE_FLOAT32 = 1;
+    /** Page size the weights are aligned to. */
+    public static final int PAGE_LENGTH = 4096;
+
+    // Configuration section: written once by the coordinator before the version.
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = MAGIC_OFFSET + SIZE_OF_LONG;
+    public static final int VALUE_TYPE_OFFSET = VERSION_OFFSET + SIZE_OF_INT;
+    public static final int DIMENSION_OFFSET = VALUE_TYPE_OFFSET + SIZE_OF_INT;
+    public static final int WORKER_COUNT_OFFSET = DIMENSION_OFFSET + SIZE_OF_LONG;
+    public static final int LOSS_OFFSET = WORKER_COUNT_OFFSET + SIZE_OF_INT;
+    public static final int BATCH_SIZE_OFFSET = LOSS_OFFSET + SIZE_OF_INT;
+    public static final int SYNC_MODE_OFFSET = BATCH_SIZE_OFFSET + SIZE_OF_INT;
+    public static final int SEED_OFFSET = SYNC_MODE_OFFSET + SIZE_OF_INT;
+    public static final int VALIDATION_FRACTION_OFFSET = SEED_OFFSET + SIZE_OF_LONG;
+    public static final int LAMBDA_OFFSET = VALIDATION_FRACTION_OFFSET + SIZE_OF_DOUBLE;
+    public static final int COORDINATOR_PID_OFFSET = LAMBDA_OFFSET + SIZE_OF_DOUBLE;
+    public static final int START_TIMESTAMP_MS_OFFSET = COORDINATOR_PID_OFFSET + SIZE_OF_LONG;
+    public static final int TRAIN_ROWS_OFFSET = START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
+    public static final int WEIGHTS_OFFSET_OFFSET = TRAIN_ROWS_OFFSET + SIZE_OF_LONG;
+    public static final int REGULARISATION_OFFSET_OFFSET = WEIGHTS_OFFSET_OFFSET + SIZE_OF_LONG;
+    public static final int CONFIGURATION_END = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
+
+    // Control section: the only fields written after the file is ready, all with ordered stores.
+    public static final int CONTROL_OFFSET = 2 * CACHE_LINE_LENGTH;
+    public static final int RUN_STATE_OFFSET = CONTROL_OFFSET;
+    public static final int COMMAND_OFFSET = RUN_STATE_OFFSET + SIZE_OF_INT;
+    public static final int EPOCH_OFFSET = COMMAND_OFFSET + SIZE_OF_INT;
+    public static final int STEP_SIZE_OFFSET = EPOCH_OFFSET + SIZE_OF_LONG;
+    public static final int COORDINATOR_HEARTBEAT_MS_OFFSET = STEP_SIZE_OFFSET + SIZE_OF_DOUBLE;
+    public static final int SAMPLES_TOTAL_OFFSET = COORDINATOR_HEARTBEAT_MS_OFFSET + SIZE_OF_LONG;
+    public static final int EPOCHS_COMPLETED_OFFSET = SAMPLES_TOTAL_OFFSET + SIZE_OF_LONG;
+    public static final int CONTROL_END = EPOCHS_COMPLETED_OFFSET + SIZE_OF_LONG;
+
+    // Worker slots: one per worker, two cache lines apart so that hot fields never share a line.
+    public static final int WORKER_SLOTS_OFFSET = 4 * CACHE_LINE_LENGTH;
+    public static final int WORKER_SLOT_LENGTH = 2 * CACHE_LINE_LENGTH;
+    public static final int SLOT_PID_OFFSET = 0;
+    public static final int SLOT_HEARTBEAT_MS_OFFSET = SLOT_PID_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_SAMPLES_DONE_OFFSET = SLOT_HEARTBEAT_MS_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_EPOCH_REACHED_OFFSET = SLOT_SAMPLES_DONE_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_STATE_OFFSET = SLOT_EPOCH_REACHED_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_EPOCH_LOSS_SUM_OFFSET = SLOT_STATE_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_EPOCH_SAMPLES_OFFSET = SLOT_EPOCH_LOSS_SUM_OFFSET + SIZE_OF_DOUBLE;
+    public static final int SLOT_START_TIMESTAMP_MS_OFFSET = SLOT_EPOCH_SAMPLES_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_END = SLOT_START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
+
+    /** Largest worker count a file can describe. */
+    public static final int MAX_WORKERS = 4096;
+
+    private WeightFileLayout()
+    {
+    }
+
+    /** Offset of worker {@code index}'s slot. */
+    public static int workerSlotOffset(final int index)
+    {
+        return WORKER_SLOTS_OFFSET + index * WORKER_SLOT_LENGTH;
+    }
+
+    /** End of the metadata (header and slots) for {@code workerCount} workers. */
+    public static long metadataLength(final int workerCount)
+    {
+        return WORKER_SLOTS_OFFSET + (long)workerCount * WORKER_SLOT_LENGTH;
+    }
+
+    /** Page-aligned offset of the weights. */
+    public static long weightsOffset(final int workerCount)
+    {
+        return align(metadataLength(workerCount), PAGE_LENGTH);
+    }
+
+    /** Page-aligned offset of the per-coordinate regularisation coefficients. */
+    public static long regularisationOffset(final int workerCount, final long dimension)
+    {
+        return align(weightsOffset(workerCount) + dimension * SIZE_OF_FLOAT, PAGE_LENGTH);
+    }
+
+    /** Length of the whole file. */
+    public static long fileLength(final int workerCount, final long dimension)
+    {
+        return regularisationOffset(workerCount, dimension) + dimension * SIZE_OF_FLOAT;
+    }
+
+    private static long align(final long value, final int alignment)
+    {
+        return (value + alignment - 1) & -alignment;
+    }
+}

@@ -1,0 +1,173 @@
+package io.hogwild.common.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import io.hogwild.common.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class LibsvmParserTest
+{
+    @TempDir
+    Path dir;
+
+    private Path write(final String text) throws IOException
+    {
+        final Path file = dir.resolve("data.libsvm");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static CsrChunk single(final LibsvmParser.Result result)
+    {
+        assertEquals(1, result.chunks().size());
+        return result.chunks().get(0);
+    }
+
+    @Test
+    void shouldReadTheFormsRealFilesTake() throws IOException
+    {
+        final Path file = write(
+            "# a comment line\n" +
+            "+1 1:0.5 3:2 \n" +                // trailing space, as a9a has
+            "\n" +                              // blank line
+            "-1\n" +                            // a row with no features
+            "0 2:1e-3 7:-4.25 # comment\r\n" +  // 0 is negative; comment; CRLF
+            "1\t4:.5\t5:3.\n" +                 // tabs, forms of decimals
+            "   \n");                           // white space only, last
+        final LibsvmParser.Result result = LibsvmParser.parse(file, 2);
+        final CsrChunk rows = single(result);
+        assertEquals(4, result.rows());
+        assertEquals(6, result.nnz());
+        assertEquals(7, result.dimension());
+        assertEquals(1, rows.label(0));
+        assertEquals(-1, rows.label(1));
+        assertEquals(-1, rows.label(2));
+        assertEquals(1, rows.label(3));
+        assertEquals(2, rows.rowEnd(0));
+        assertEquals(2, rows.rowEnd(1));
+        assertEquals(0, rows.index(0));
+        assertEquals(0.5f, rows.value(0));
+        assertEquals(2, rows.index(1));
+        assertEquals(1e-3f, rows.value(2));
+        assertEquals(6, rows.index(3));
+        assertEquals(-4.25f, rows.value(3));
+        assertEquals(0.5f, rows.value(4));
+        assertEquals(3f, rows.value(5));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "+1 1:abc|2|value \"abc\" of feature 1 is not a number",
+        "+1 1:0.5 2|2|missing ':' in \"2\"",
+        "+1 0:1|2|feature index 0 is not positive",
+        "+1 -3:1|2|feature index -3 is not positive",
+        "+1 x:1|2|feature index \"x\" is not a whole number",
+        "+1 3:1 2:1|2|feature indices not ascending: 2 after 3",
+        "+1 3:1 3:1|2|feature indices not ascending: 3 after 3",
+        "+1 1:nan|2|value of feature 1 is nan",
+        "+1 1:NaN|2|value of feature 1 is NaN",
+        "+1 1:inf|2|value of feature 1 is inf",
+        "+1 1:-Infinity|2|value of feature 1 is -Infinity",
+        "+1 1:1e999|2|infinite or beyond the float range",
+        "2 1:1|2|label \"2\" is not one of +1, -1, 1, 0",
+        "0.5 1:1|2|label \"0.5\" is not one of +1, -1, 1, 0",
+        "spam 1:1|2|label \"spam\" is not a number",
+        "+1 1:1e|2|value \"1e\" of feature 1 is not a number",
+        "+1 1:0x10|2|value \"0x10\" of feature 1 is not a number",
+    })
+    void shouldRefuseBadLinesWithFileLineAndProblem(final String badLine, final long line, final String problem)
+        throws IOException
+    {
+        final Path file = write("-1 1:1\n" + badLine + "\n+1 2:1\n");
+        final LibsvmFormatException ex = assertThrows(LibsvmFormatException.class, () -> LibsvmParser.parse(file, 1));
+        assertEquals(line, ex.line());
+        assertTrue(ex.getMessage().startsWith(file + ":" + line + ": "), ex.getMessage());
+        assertTrue(ex.problem().contains(problem), ex.problem());
+    }
+
+    @Test
+    void shouldRefuseEmptyMissingAndDirectoryInputs() throws IOException
+    {
+        final Path empty = write("");
+        assertTrue(assertThrows(LibsvmFormatException.class, () -> LibsvmParser.parse(empty, 1))
+            .getMessage().endsWith("the file is empty"));
+        final Path comments = write("# nothing\n\n");
+        assertTrue(assertThrows(LibsvmFormatException.class, () -> LibsvmParser.parse(comments, 1))
+            .getMessage().contains("holds no rows"));
+        final Path missing = dir.resolve("missing.libsvm");
+        assertEquals(missing + ": no such file",
+            assertThrows(LibsvmFormatException.class, () -> LibsvmParser.parse(missing, 1)).getMessage());
+        assertTrue(assertThrows(LibsvmFormatException.class, () -> LibsvmParser.parse(dir, 1))
+            .getMessage().contains("is a directory"));
+    }
+
+    @Test
+    void shouldGiveTheSameRowsAndGlobalLineNumbersAcrossBlocks() throws IOException
+    {
+        final StringBuilder text = new StringBuilder();
+        final Random random = new Random(7);
+        for (int line = 1; line <= 2_000; line++)
+        {
+            text.append(random.nextBoolean() ? "+1" : "-1");
+            int index = 0;
+            for (int k = 0; k < random.nextInt(6); k++)
+            {
+                index += 1 + random.nextInt(9);
+                text.append(' ').append(index).append(':').append(random.nextInt(1000) / 100.0);
+            }
+            text.append('\n');
+        }
+        final Path file = write(text.toString());
+        final LibsvmParser.Result whole = LibsvmParser.parse(file, 1, Integer.MAX_VALUE / 2);
+        final LibsvmParser.Result blocks = LibsvmParser.parse(file, 4, 512);
+        assertTrue(blocks.chunks().size() > 10);
+        assertEquals(whole.rows(), blocks.rows());
+        assertEquals(whole.nnz(), blocks.nnz());
+        assertEquals(whole.dimension(), blocks.dimension());
+
+        final String bad = text.toString().replaceFirst("(?s)^((?:[^\\n]*\\n){1499})[^\\n]*\\n", "$1+1 5:1 4:1\n");
+        Files.writeString(file, bad);
+        final LibsvmFormatException ex = assertThrows(LibsvmFormatException.class,
+            () -> LibsvmParser.parse(file, 4, 512));
+        assertEquals(1500, ex.line());
+    }
+
+    @Test
+    void shouldParseNumbersAsJavaDoes()
+    {
+        final Random random = new Random(11);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final String text = switch (i % 4)
+            {
+                case 0 -> Float.toString(random.nextFloat() * (float)Math.pow(10, random.nextInt(20) - 10));
+                case 1 -> Double.toString(random.nextGaussian());
+                case 2 -> String.format(java.util.Locale.ROOT, "%.6f", random.nextDouble() * 100);
+                default -> Integer.toString(random.nextInt());
+            };
+            final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+            assertEquals((float)Double.parseDouble(text), (float)LibsvmParser.parseNumber(bytes, 0, bytes.length), text);
+        }
+    }
+
+    @Test
+    void shouldReadTheRealA9aFile() throws IOException
+    {
+        final Path a9a = SharedData.require("a9a");
+        final LibsvmParser.Result result = LibsvmParser.parse(a9a, 2);
+        assertEquals(32_561, result.rows());
+        assertEquals(123, result.dimension());
+        assertEquals(451_592, result.nnz());
+    }
+}

@@ -1,0 +1,124 @@
+package io.hogwild.common.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.hogwild.common.sgd.Loss;
+import io.hogwild.common.sgd.SyncMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WeightFileTest
+{
+    @TempDir
+    Path dir;
+
+    static WeightFile.Config config(final long dimension, final int workers)
+    {
+        return new WeightFile.Config(dimension, workers, Loss.LOGISTIC, 4, SyncMode.LOCKFREE, 42, 0.25, 1e-5,
+            ProcessHandle.current().pid(), 1234, 1000);
+    }
+
+    @Test
+    void shouldWriteEveryFieldAndReadItBackFromASecondMapping()
+    {
+        final Path path = dir.resolve("weights.bin");
+        try (WeightFile created = WeightFile.create(path, config(5, 3), new float[] {1, 2, 3, 4, 5});
+            WeightFile reader = WeightFile.open(path, false))
+        {
+            created.weights().putFloat(2 * Float.BYTES, 0.75f);
+            created.attachWorker(1, 777, 99);
+            created.releaseEpoch(3, 0.125);
+            created.workerEpochDone(1, 3, 6.5, 10);
+
+            assertEquals(WeightFileLayout.VERSION, reader.version());
+            assertEquals(5, reader.dimension());
+            assertEquals(3, reader.workerCount());
+            assertEquals(Loss.LOGISTIC, reader.loss());
+            assertEquals(4, reader.batchSize());
+            assertEquals(SyncMode.LOCKFREE, reader.syncMode());
+            assertEquals(42, reader.seed());
+            assertEquals(0.25, reader.validationFraction());
+            assertEquals(1e-5, reader.lambda());
+            assertEquals(1234, reader.startTimestampMs());
+            assertEquals(1000, reader.trainRows());
+            assertEquals(RunState.INITIALISING, reader.runState());
+            assertEquals(0.75f, reader.weights().getFloat(2 * Float.BYTES));
+            assertEquals(3f, reader.regularisation().getFloat(2 * Float.BYTES));
+            assertEquals(777, reader.workerPid(1));
+            assertEquals(WorkerState.WAITING, reader.workerState(1));
+            assertEquals(WorkerState.NOT_STARTED, reader.workerState(0));
+            assertEquals(3, reader.epoch());
+            assertEquals(0.125, reader.stepSize());
+            assertEquals(3, reader.workerEpochReached(1));
+            assertEquals(6.5, reader.workerEpochLossSum(1));
+            assertEquals(10, reader.workerEpochSamples(1));
+        }
+    }
+
+    @Test
+    void shouldLayTheWeightsWhereTheHeaderSaysForAnyReader() throws IOException
+    {
+        final Path path = dir.resolve("weights.bin");
+        try (WeightFile file = WeightFile.create(path, config(3, 2), new float[3]))
+        {
+            file.weights().putFloat(Float.BYTES, -2.5f);
+            file.force();
+        }
+        // What numpy.memmap(path, dtype='<f4', offset=weights_offset, shape=(dim,)) does, in Java.
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN);
+        final int offset = (int)bytes.getLong(WeightFileLayout.WEIGHTS_OFFSET_OFFSET);
+        assertEquals(WeightFileLayout.weightsOffset(2), offset);
+        assertEquals(3, bytes.getLong(WeightFileLayout.DIMENSION_OFFSET));
+        assertEquals(-2.5f, bytes.getFloat(offset + Float.BYTES));
+    }
+
+    @Test
+    void shouldRefuseAFileWhoseVersionIsNotWrittenYet() throws IOException
+    {
+        final Path path = dir.resolve("weights.bin");
+        WeightFile.create(path, config(3, 1), new float[3]).close();
+        patchInt(path, WeightFileLayout.VERSION_OFFSET, 0);
+        assertTrue(assertThrows(WeightFileException.class, () -> WeightFile.open(path, false)).getMessage()
+            .contains("not ready"));
+        patchInt(path, WeightFileLayout.VERSION_OFFSET, 7);
+        assertTrue(assertThrows(WeightFileException.class, () -> WeightFile.open(path, false)).getMessage()
+            .contains("version 7"));
+    }
+
+    @Test
+    void shouldRefuseWrongMagicAndTruncation() throws IOException
+    {
+        final Path path = dir.resolve("weights.bin");
+        WeightFile.create(path, config(3000, 1), new float[3000]).close();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+        {
+            channel.truncate(5000);
+        }
+        assertTrue(assertThrows(WeightFileException.class, () -> WeightFile.open(path, false)).getMessage()
+            .contains("truncated"));
+        patchInt(path, WeightFileLayout.MAGIC_OFFSET, 0);
+        assertTrue(assertThrows(WeightFileException.class, () -> WeightFile.open(path, false)).getMessage()
+            .contains("wrong magic"));
+        final Path missing = dir.resolve("none.bin");
+        assertTrue(assertThrows(WeightFileException.class, () -> WeightFile.open(missing, false)).getMessage()
+            .contains("no such weight file"));
+    }
+
+    private static void patchInt(final Path path, final int offset, final int value) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, value), offset);
+        }
+    }
+}

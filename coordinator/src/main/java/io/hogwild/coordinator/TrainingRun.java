@@ -1,0 +1,629 @@
+package io.hogwild.coordinator;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.hogwild.common.data.Dataset;
+import io.hogwild.common.data.DatasetCache;
+import io.hogwild.common.settings.Settings;
+import io.hogwild.common.settings.SettingsException;
+import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Evaluation;
+import io.hogwild.common.sgd.Regularisation;
+import io.hogwild.common.util.Json;
+import io.hogwild.common.weights.Command;
+import io.hogwild.common.weights.RunState;
+import io.hogwild.common.weights.WeightFile;
+import io.hogwild.common.weights.WorkerState;
+
+/**
+ * One training run with worker processes: it resolves the data (converting LIBSVM text once), creates
+ * the run directory and the weight file, forks the workers, then drives the epochs through the weight
+ * file's control words: release an epoch, wait at the barrier until every worker has published it,
+ * evaluate, decay the step size, stop early when the validation loss stops improving. It writes
+ * {@code settings.json} before the first epoch, a {@code metrics.csv} row after each, and
+ * {@code model.txt} and {@code summary.json} only when the run finished: a run directory with a summary
+ * is a finished run.
+ */
+public final class TrainingRun
+{
+    /** How long workers may take to start and attach. */
+    public static final long ATTACH_TIMEOUT_MS = 60_000;
+    /** How long workers may take to exit after the stop command before they are killed. */
+    public static final long EXIT_TIMEOUT_MS = 10_000;
+    /** Relative improvement of the validation loss that counts as better (early stopping). */
+    public static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
+
+    private static final String METRICS_HEADER =
+        "epoch,seconds,step_size,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,samples_per_second," +
+        "epoch_seconds";
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final Consumer<String> log;
+    private final Progress progress;
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private volatile WeightFile weightFile;
+    private volatile boolean finished;
+
+    /**
+     * @param settings resolved settings
+     * @param out      where log lines and the summary go
+     */
+    public TrainingRun(final Settings settings, final PrintStream out)
+    {
+        this.settings = settings;
+        this.out = out;
+        this.progress = new Progress(out, !settings.quiet() && Progress.isTerminal());
+        this.log = line ->
+        {
+            if (!settings.quiet())
+            {
+                synchronized (out)
+                {
+                    progress.clear();
+                    out.println(line);
+                }
+            }
+        };
+    }
+
+    /** Runs the whole training; returns the summary written to {@code summary.json}. */
+    public Map<String, Object> run() throws IOException, InterruptedException
+    {
+        if (settings.threads() > 0)
+        {
+            throw new SettingsException("--threads: thread mode is not available in this version yet; " +
+                "use --procs N for N worker processes");
+        }
+        final long wallStartNs = System.nanoTime();
+        final DatasetCache cache = DatasetCache.fromEnvironment();
+        final int cores = Runtime.getRuntime().availableProcessors();
+        final Path trainFile;
+        final Path testFile;
+        if (settings.data() == null)
+        {
+            final DefaultData.DatasetPair pair = DefaultData.ensure(cache, log);
+            trainFile = pair.train();
+            testFile = settings.test() == null ? pair.test() : cache.resolve(settings.test(), cores, log);
+        }
+        else
+        {
+            trainFile = cache.resolve(settings.data(), cores, log);
+            testFile = settings.test() == null ? null : cache.resolve(settings.test(), cores, log);
+        }
+
+        try (Dataset train = Dataset.open(trainFile); Dataset test = testFile == null ? null : Dataset.open(testFile))
+        {
+            train.verify();
+            if (test != null)
+            {
+                test.verify();
+            }
+            final long dimension = dimension(train, test);
+            final Path runDir = createRunDirectory();
+            final Thread hook = new Thread(this::onShutdown, "hogwild-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try
+            {
+                return train(train, test, (int)dimension, runDir, wallStartNs);
+            }
+            finally
+            {
+                try
+                {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    final WeightFile file = weightFile;
+                    if (file != null)
+                    {
+                        weightFile = null;
+                        file.close();
+                    }
+                }
+                catch (final IllegalStateException ignored)
+                {
+                    // Already shutting down: the hook is running or ran, and the mapping goes with the JVM.
+                }
+            }
+        }
+    }
+
+    private long dimension(final Dataset train, final Dataset test)
+    {
+        final long fromData = Math.max(train.dimension(), test == null ? 0 : test.dimension());
+        if (settings.dim() > 0)
+        {
+            if (settings.dim() < train.dimension())
+            {
+                throw new SettingsException("--dim " + settings.dim() + " is smaller than the largest feature index " +
+                    train.dimension() + " of the training data " + displayName(settings.data(), train));
+            }
+            return settings.dim();
+        }
+        if (fromData < 1)
+        {
+            throw new SettingsException("the training data " + displayName(settings.data(), train) +
+                " has no features at all");
+        }
+        return fromData;
+    }
+
+    private static String displayName(final Path given, final Dataset data)
+    {
+        return given != null ? given.toString() : data.path().toString();
+    }
+
+    private Path createRunDirectory() throws IOException
+    {
+        Path dir = settings.out();
+        if (dir == null)
+        {
+            final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            dir = Paths.get("runs", stamp);
+            for (int n = 2; Files.exists(dir); n++)
+            {
+                dir = Paths.get("runs", stamp + "-" + n);
+            }
+        }
+        if (Files.exists(dir))
+        {
+            if (!Files.isDirectory(dir))
+            {
+                throw new SettingsException("--out " + dir + " is a file, not a directory");
+            }
+            try (var entries = Files.list(dir))
+            {
+                if (entries.findAny().isPresent())
+                {
+                    throw new SettingsException("--out " + dir + " is not empty; give a new run directory");
+                }
+            }
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw new SettingsException("--out " + dir + " exists and is not a directory");
+        }
+        return dir;
+    }
+
+    private Map<String, Object> train(final Dataset train, final Dataset test, final int dimension,
+        final Path runDir, final long wallStartNs) throws IOException, InterruptedException
+    {
+        final int procs = settings.procs();
+        final long seed = settings.seed();
+        final double valFraction = settings.valFraction();
+        final long trainRows = DataSplit.trainRows(train, seed, valFraction);
+        if (trainRows == 0)
+        {
+            throw new SettingsException("--val-fraction " + valFraction + " leaves no training rows of " +
+                train.rows());
+        }
+        final float[] coefficients = Regularisation.coefficients(train, seed, valFraction, settings.lambda(), dimension);
+        final Path weightPath = runDir.resolve("weights.bin");
+        final WeightFile file = WeightFile.create(weightPath, new WeightFile.Config(dimension, procs, settings.loss(),
+            settings.batch(), settings.sync(), seed, valFraction, settings.lambda(), ProcessHandle.current().pid(),
+            System.currentTimeMillis(), trainRows), coefficients);
+        weightFile = file;
+
+        final Map<String, Object> effective = new LinkedHashMap<>(settings.toMap());
+        effective.put("data", settings.data() == null ? "generated RCV1-shaped default" : settings.data().toString());
+        effective.put("test", test == null ? null : settings.test() != null ? settings.test().toString() :
+            "generated RCV1-shaped default test split");
+        effective.put("dim", dimension);
+        effective.put("out", runDir.toString());
+        effective.put("train_dataset_file", train.path().toString());
+        effective.put("test_dataset_file", test == null ? null : test.path().toString());
+        Files.writeString(runDir.resolve("settings.json"), Json.write(effective));
+
+        log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
+            "%,d non-zeros; %d worker processes, %s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
+            dimension, train.nnz(), procs, settings.sync().cliName(), settings.loss().cliName(), runDir));
+
+        final Thread heartbeat = startCoordinatorHeartbeat(file);
+        try
+        {
+            final long startupStartNs = System.nanoTime();
+            final List<String> jvmOptions = WorkerProcess.jvmOptions(trainRows / procs + 1);
+            for (int i = 0; i < procs; i++)
+            {
+                workers.add(WorkerProcess.start(i, weightPath, train.path(), jvmOptions, log));
+            }
+            awaitAttached(file);
+            final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
+            log.accept(String.format(Locale.ROOT, "%d workers attached in %.2f s: pids %s", procs, startupSeconds,
+                workerPids()));
+            file.runState(RunState.RUNNING);
+
+            final Map<String, Object> summary = epochs(file, train, test, runDir, trainRows, startupSeconds,
+                wallStartNs);
+            stopWorkers(file);
+            file.runState(RunState.FINISHED);
+            file.force();
+            LiblinearModel.write(runDir.resolve("model.txt"), file.copyWeights(), settings.loss());
+            summary.put("wall_seconds", round((System.nanoTime() - wallStartNs) / 1e9));
+            Files.writeString(runDir.resolve("summary.json"), Json.write(summary));
+            finished = true;
+            return summary;
+        }
+        catch (final RuntimeException | IOException | InterruptedException ex)
+        {
+            fail(file);
+            throw ex;
+        }
+        finally
+        {
+            heartbeat.interrupt();
+            heartbeat.join();
+        }
+    }
+
+    private Map<String, Object> epochs(final WeightFile file, final Dataset train, final Dataset test,
+        final Path runDir, final long trainRows, final double startupSeconds, final long wallStartNs)
+        throws IOException, InterruptedException
+    {
+        final long seed = settings.seed();
+        final double valFraction = settings.valFraction();
+        final Evaluation.RowFilter validationRows = row -> DataSplit.isValidation(seed, row, valFraction);
+        long nonzerosPerEpoch = 0;
+        double squaredNorms = 0;
+        for (long row = 0; row < train.rows(); row++)
+        {
+            if (!validationRows.test(row))
+            {
+                for (long k = train.rowStart(row); k < train.rowStart(row + 1); k++)
+                {
+                    squaredNorms += (double)train.value(k) * train.value(k);
+                }
+                nonzerosPerEpoch += train.rowStart(row + 1) - train.rowStart(row);
+            }
+        }
+        double step = settings.firstStep(squaredNorms / trainRows);
+        if (Double.isNaN(settings.lr()))
+        {
+            log.accept(String.format(Locale.ROOT, "--lr auto: first step %.4g (%.2g / mean squared row norm %.4g)",
+                step, Settings.AUTO_STEP_SCALE, squaredNorms / trainRows));
+        }
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int epochsWithoutImprovement = 0;
+        double trainSeconds = 0;
+        long samplesTotal = 0;
+        Evaluation validation = null;
+        Evaluation testing = null;
+        double trainLoss = Double.NaN;
+        int epoch = 0;
+        boolean stoppedEarly = false;
+        final long trainStartNs = System.nanoTime();
+        try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8))
+        {
+            metrics.write(METRICS_HEADER);
+            metrics.newLine();
+            metrics.flush();
+            while (epoch < settings.epochs())
+            {
+                epoch++;
+                final long epochStartNs = System.nanoTime();
+                file.releaseEpoch(epoch, step);
+                awaitBarrier(file, epoch, trainRows, validation == null ? Double.NaN : validation.meanLoss());
+                final double epochSeconds = (System.nanoTime() - epochStartNs) / 1e9;
+                trainSeconds += epochSeconds;
+
+                double lossSum = 0;
+                long samples = 0;
+                for (int i = 0; i < file.workerCount(); i++)
+                {
+                    lossSum += file.workerEpochLossSum(i);
+                    samples += file.workerEpochSamples(i);
+                }
+                samplesTotal += samples;
+                file.epochCompleted(epoch, samplesTotal);
+                trainLoss = lossSum / samples;
+                validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
+                testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss());
+                final double samplesPerSecond = samples / epochSeconds;
+                checkFinite(file, epoch, trainLoss);
+
+                metrics.write(String.format(Locale.ROOT, "%d,%.3f,%.6g,%.6f,%s,%s,%s,%s,%.0f,%.4f", epoch,
+                    (System.nanoTime() - trainStartNs) / 1e9, step, trainLoss, csv(validation.meanLoss()),
+                    csv(validation.accuracy()), testing == null ? "" : csv(testing.meanLoss()),
+                    testing == null ? "" : csv(testing.accuracy()), samplesPerSecond, epochSeconds));
+                metrics.newLine();
+                metrics.flush();
+                log.accept(String.format(Locale.ROOT,
+                    "epoch %2d  step %.4g  train loss %.4f  val loss %s acc %s  test acc %s  %s samples/s  %.2f s",
+                    epoch, step, trainLoss, fmt(validation.meanLoss()), fmt(validation.accuracy()),
+                    testing == null ? "-" : fmt(testing.accuracy()), human(samplesPerSecond), epochSeconds));
+
+                final double monitored = validation.rows() > 0 ? validation.meanLoss() : trainLoss;
+                if (bestLoss == Double.POSITIVE_INFINITY || monitored < bestLoss - MIN_RELATIVE_IMPROVEMENT * Math.abs(bestLoss))
+                {
+                    bestLoss = monitored;
+                    epochsWithoutImprovement = 0;
+                }
+                else if (settings.patience() > 0 && ++epochsWithoutImprovement >= settings.patience())
+                {
+                    stoppedEarly = epoch < settings.epochs();
+                    if (stoppedEarly)
+                    {
+                        log.accept("stopping early: no better validation loss for " + settings.patience() + " epochs");
+                    }
+                    break;
+                }
+                step *= settings.decay();
+            }
+        }
+
+        final Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("test_accuracy", testing == null ? null : testing.accuracy());
+        summary.put("test_loss", testing == null ? null : testing.meanLoss());
+        summary.put("val_accuracy", validation.accuracy());
+        summary.put("val_loss", validation.meanLoss());
+        summary.put("train_loss", trainLoss);
+        summary.put("epochs", epoch);
+        summary.put("stopped_early", stoppedEarly);
+        summary.put("train_seconds", round(trainSeconds));
+        summary.put("samples_per_second", Math.round(samplesTotal / trainSeconds));
+        summary.put("nonzeros_per_second", Math.round(nonzerosPerEpoch * (double)epoch / trainSeconds));
+        summary.put("startup_seconds", round(startupSeconds));
+        summary.put("mode", "procs");
+        summary.put("workers", file.workerCount());
+        summary.put("sync", settings.sync().cliName());
+        summary.put("loss", settings.loss().cliName());
+        summary.put("worker_pids", workerPids());
+        summary.put("cores", Runtime.getRuntime().availableProcessors());
+        summary.put("dimension", file.dimension());
+        summary.put("train_rows", trainRows);
+        summary.put("val_rows", validation.rows());
+        summary.put("test_rows", testing == null ? 0 : testing.rows());
+        summary.put("test_rows_with_unseen_features", testing == null ? 0 : testing.unseenFeatureRows());
+        summary.put("samples_total", samplesTotal);
+        summary.put("run_dir", runDir.toString());
+        if (!settings.quiet())
+        {
+            progress.clear();
+        }
+        return summary;
+    }
+
+    private void checkFinite(final WeightFile file, final long epoch, final double trainLoss)
+    {
+        boolean finite = Double.isFinite(trainLoss);
+        final var weights = file.weights();
+        for (int u = 0; finite && u < file.dimension(); u++)
+        {
+            finite = Float.isFinite(weights.getFloat(u * Float.BYTES));
+        }
+        if (!finite)
+        {
+            throw new RunFailedException("the weights became NaN or infinite in epoch " + epoch +
+                ": the step size is too large for this data; try a smaller --lr (was " + settings.lr() + ")");
+        }
+    }
+
+    /** Waits until every worker has attached to its slot, or fails when one dies first. */
+    private void awaitAttached(final WeightFile file) throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + ATTACH_TIMEOUT_MS;
+        while (true)
+        {
+            boolean all = true;
+            for (final WorkerProcess worker : workers)
+            {
+                checkAlive(worker, 0);
+                all &= file.workerState(worker.index()) != WorkerState.NOT_STARTED;
+            }
+            if (all)
+            {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new RunFailedException("workers did not attach within " + ATTACH_TIMEOUT_MS / 1000 + " s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** The barrier: waits until every worker has published {@code epoch}, watching that all still live. */
+    private void awaitBarrier(final WeightFile file, final long epoch, final long trainRows,
+        final double lastValidationLoss) throws InterruptedException
+    {
+        final long startNs = System.nanoTime();
+        long doneBefore = 0;
+        for (int i = 0; i < file.workerCount(); i++)
+        {
+            doneBefore += file.workerSamplesDone(i);
+        }
+        long idleNs = 1_000;
+        while (true)
+        {
+            boolean all = true;
+            long done = 0;
+            for (final WorkerProcess worker : workers)
+            {
+                final int i = worker.index();
+                if (file.workerEpochReached(i) < epoch)
+                {
+                    all = false;
+                    checkAlive(worker, epoch);
+                }
+                done += file.workerSamplesDone(i);
+            }
+            if (all)
+            {
+                return;
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            synchronized (out)
+            {
+                progress.update(epoch, settings.epochs(), (done - doneBefore) / (double)trainRows,
+                    (done - doneBefore) / seconds, lastValidationLoss);
+            }
+            // Back off from 1 us to 1 ms: the coordinator needs no core of its own while workers train.
+            java.util.concurrent.locks.LockSupport.parkNanos(idleNs);
+            idleNs = Math.min(1_000_000, idleNs * 2);
+        }
+    }
+
+    private void checkAlive(final WorkerProcess worker, final long epoch)
+    {
+        if (!worker.isAlive())
+        {
+            throw new RunFailedException("worker " + worker.index() + " (pid " + worker.pid() + ") exited with code " +
+                worker.exitValue() + (epoch > 0 ? " during epoch " + epoch : " before attaching") +
+                "; its output is above, prefixed [worker " + worker.index() + "]");
+        }
+    }
+
+    private Thread startCoordinatorHeartbeat(final WeightFile file)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            while (!Thread.currentThread().isInterrupted())
+            {
+                file.coordinatorHeartbeat(System.currentTimeMillis());
+                try
+                {
+                    Thread.sleep(100);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+            }
+        }, "hogwild-coordinator-heartbeat");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Commands a stop and waits for every worker to exit; kills those that do not. */
+    private void stopWorkers(final WeightFile file) throws InterruptedException
+    {
+        file.command(Command.STOP);
+        final long deadline = System.currentTimeMillis() + EXIT_TIMEOUT_MS;
+        for (final WorkerProcess worker : workers)
+        {
+            if (!worker.awaitExit(Math.max(1, deadline - System.currentTimeMillis())))
+            {
+                log.accept("worker " + worker.index() + " did not exit within " + EXIT_TIMEOUT_MS / 1000 +
+                    " s of the stop command; killing it");
+                worker.kill();
+                worker.awaitExit(EXIT_TIMEOUT_MS);
+            }
+        }
+    }
+
+    /** Marks the run failed, stops and reaps every worker: no worker outlives a failed run. */
+    private void fail(final WeightFile file)
+    {
+        if (file.runState() != RunState.INTERRUPTED)
+        {
+            file.runState(RunState.FAILED);
+        }
+        file.command(Command.STOP);
+        for (final WorkerProcess worker : workers)
+        {
+            try
+            {
+                if (!worker.awaitExit(2_000))
+                {
+                    worker.kill();
+                    worker.awaitExit(EXIT_TIMEOUT_MS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                worker.kill();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** On SIGINT/SIGTERM: stop the workers, mark the file interrupted, leave nothing running. */
+    private void onShutdown()
+    {
+        final WeightFile file = weightFile;
+        if (finished || file == null)
+        {
+            return;
+        }
+        file.runState(RunState.INTERRUPTED);
+        file.command(Command.STOP);
+        for (final WorkerProcess worker : workers)
+        {
+            try
+            {
+                if (!worker.awaitExit(2_000))
+                {
+                    worker.kill();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                worker.kill();
+            }
+        }
+        file.force();
+    }
+
+    private List<Long> workerPids()
+    {
+        final List<Long> pids = new ArrayList<>();
+        for (final WorkerProcess worker : workers)
+        {
+            pids.add(worker.pid());
+        }
+        return pids;
+    }
+
+    private static String csv(final double value)
+    {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.6f", value);
+    }
+
+    private static String fmt(final double value)
+    {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    private static double round(final double seconds)
+    {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    /** 1234567 -> "1.23M". */
+    static String human(final double value)
+    {
+        if (Double.isNaN(value) || Double.isInfinite(value))
+        {
+            return "-";
+        }
+        if (value >= 1e6)
+        {
+            return String.format(Locale.ROOT, "%.2fM", value / 1e6);
+        }
+        if (value >= 1e3)
+        {
+            return String.format(Locale.ROOT, "%.1fk", value / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", value);
+    }
+}

@@ -1,0 +1,127 @@
+package io.hogwild.coordinator;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.hogwild.common.util.JvmFlags;
+import io.hogwild.worker.WorkerMain;
+
+/**
+ * A worker JVM forked with {@link ProcessBuilder}: the same {@code java}, class path and flags as this JVM,
+ * a small heap (the data and the weights are mapped, not on the heap), and only the two paths and its
+ * index as arguments. Its stdout and stderr reach {@code output} line by line with a {@code [worker i]}
+ * prefix.
+ */
+public final class WorkerProcess
+{
+    private final int index;
+    private final Process process;
+    private final Thread pump;
+
+    private WorkerProcess(final int index, final Process process, final Thread pump)
+    {
+        this.index = index;
+        this.process = process;
+        this.pump = pump;
+    }
+
+    /** The JVM options of a worker whose shard holds {@code shardRows} rows. */
+    public static List<String> jvmOptions(final long shardRows)
+    {
+        final List<String> options = new ArrayList<>(JvmFlags.flags());
+        final long heapMb = 48 + (shardRows * 2 * Integer.BYTES >> 20);
+        options.add("-Xms16m");
+        options.add("-Xmx" + heapMb + "m");
+        options.add("-XX:+UseSerialGC");
+        // Indices were checked against the dimension when the dataset was opened (Dataset.verify).
+        options.add("-Dagrona.disable.bounds.checks=true");
+        return options;
+    }
+
+    /** Starts worker {@code index}. */
+    public static WorkerProcess start(final int index, final Path weightFile, final Path dataset,
+        final List<String> jvmOptions, final Consumer<String> output) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        command.add(weightFile.toAbsolutePath().toString());
+        command.add(dataset.toAbsolutePath().toString());
+        command.add(Integer.toString(index));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final Thread pump = new Thread(() ->
+        {
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = reader.readLine()) != null)
+                {
+                    output.accept("[worker " + index + "] " + line);
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // The stream closes when the process ends; nothing is lost that it printed before.
+            }
+        }, "worker-" + index + "-output");
+        pump.setDaemon(true);
+        pump.start();
+        return new WorkerProcess(index, process, pump);
+    }
+
+    private static String javaExecutable()
+    {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public int index()
+    {
+        return index;
+    }
+
+    public long pid()
+    {
+        return process.pid();
+    }
+
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /** Exit code; only meaningful once {@link #isAlive()} is false. */
+    public int exitValue()
+    {
+        return process.exitValue();
+    }
+
+    /** Waits up to {@code timeoutMs} for the process to end and its output to drain; true when it ended. */
+    public boolean awaitExit(final long timeoutMs) throws InterruptedException
+    {
+        final boolean ended = process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+        if (ended)
+        {
+            pump.join(1_000);
+        }
+        return ended;
+    }
+
+    /** Kills the process and its descendants (SIGKILL). */
+    public void kill()
+    {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

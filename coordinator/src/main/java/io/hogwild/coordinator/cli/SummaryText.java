@@ -1,0 +1,31 @@
+package io.hogwild.coordinator.cli;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The human-readable closing lines of a run. */
+final class SummaryText
+{
+    private SummaryText()
+    {
+    }
+
+    static String format(final Map<String, Object> summary)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "summary: %s epochs, %s %s workers (%s), test accuracy %s, " +
+                "val accuracy %s, %s samples/s, train %.2f s, wall %.2f s%n",
+            summary.get("epochs"), summary.get("workers"), summary.get("mode"), summary.get("sync"),
+            percent(summary.get("test_accuracy")), percent(summary.get("val_accuracy")),
+            String.format(Locale.ROOT, "%,d", ((Number)summary.get("samples_per_second")).longValue()),
+            ((Number)summary.get("train_seconds")).doubleValue(), ((Number)summary.get("wall_seconds")).doubleValue()));
+        out.append("run directory: ").append(summary.get("run_dir")).append(System.lineSeparator());
+        return out.toString();
+    }
+
+    private static String percent(final Object value)
+    {
+        return value instanceof Number number && !Double.isNaN(number.doubleValue()) ?
+            String.format(Locale.ROOT, "%.2f %%", 100 * number.doubleValue()) : "-";
+    }
+}

@@ -1,0 +1,86 @@
+package io.hogwild.coordinator.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.hogwild.common.settings.Settings;
+import io.hogwild.coordinator.TrainingRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hogwild train}: its options are made from {@link Settings#OPTIONS} when the command is built, so
+ * that names, defaults and help text live in one place.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Trains a sparse linear classifier with N worker processes that update one memory-mapped",
+        "weight file without locks (Hogwild!). Writes settings.json, metrics.csv, summary.json,",
+        "weights.bin and model.txt (liblinear format) to the run directory."
+    })
+public final class TrainCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--settings", paramLabel = "FILE",
+        description = "A properties file holding any option below (name=value); the command line overrides it")
+    private Path settingsFile;
+
+    public TrainCommand()
+    {
+    }
+
+    /** Adds one option per setting to {@code spec}. */
+    static void addSettingsOptions(final CommandSpec spec)
+    {
+        for (final Settings.Option option : Settings.OPTIONS)
+        {
+            final String defaultText = option.defaultValue().isEmpty() ? "" : " (default: " + option.defaultValue() + ")";
+            final OptionSpec.Builder builder = "quiet".equals(option.name()) ?
+                OptionSpec.builder("-q", "--quiet").arity("0").type(boolean.class)
+                    .description("Print only the summary") :
+                OptionSpec.builder(option.flag()).paramLabel(option.label()).type(String.class)
+                    .description(option.description() + (option.description().contains("default") ? "" : defaultText));
+            spec.addOption(builder.build());
+        }
+    }
+
+    /** The settings given: defaults, overlaid by the settings file, overlaid by the command line. */
+    static Settings resolveSettings(final CommandSpec spec, final Path settingsFile)
+    {
+        final Map<String, String> values = new LinkedHashMap<>();
+        if (settingsFile != null)
+        {
+            values.putAll(Settings.readFile(settingsFile));
+        }
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (final Settings.Option option : Settings.OPTIONS)
+        {
+            final OptionSpec optionSpec = spec.findOption(option.name());
+            if (optionSpec != null && parsed.hasMatchedOption(optionSpec))
+            {
+                values.put(option.name(), String.valueOf((Object)optionSpec.getValue()));
+            }
+        }
+        return Settings.resolve(values);
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final Settings settings = resolveSettings(spec, settingsFile);
+        final Map<String, Object> summary = new TrainingRun(settings, System.out).run();
+        System.out.print(SummaryText.format(summary));
+        System.out.flush();
+        return HogwildCli.EXIT_OK;
+    }
+}

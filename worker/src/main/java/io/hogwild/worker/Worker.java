@@ -1,0 +1,182 @@
+package io.hogwild.worker;
+
+import io.hogwild.common.data.Dataset;
+import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.SgdKernel;
+import io.hogwild.common.weights.Command;
+import io.hogwild.common.weights.WeightFile;
+import io.hogwild.common.weights.WorkerState;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * One worker: the unit of work that a forked JVM's {@link WorkerMain} runs, and that a thread can run
+ * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
+ * coordinator releases the next epoch, trains its shard in that epoch's shuffled order with the shared
+ * {@link SgdKernel}, and arrives at the barrier by publishing the epoch in its slot. Between slices of
+ * {@value #SLICE_SAMPLES} samples it publishes its progress, beats its heartbeat and obeys the stop command.
+ *
+ * <p>Everything it learns from the coordinator comes through the weight file: no socket, pipe or message.
+ */
+public final class Worker
+{
+    /** Samples trained between two looks at the control words. */
+    public static final int SLICE_SAMPLES = 4096;
+    /** How often the worker beats its heartbeat. */
+    public static final long HEARTBEAT_INTERVAL_MS = 100;
+    /** How often a waiting worker checks that its coordinator still lives. */
+    public static final long COORDINATOR_CHECK_INTERVAL_MS = 500;
+    /** A coordinator whose heartbeat is older than this is taken for dead. */
+    public static final long COORDINATOR_TIMEOUT_MS = 5_000;
+
+    /** Why {@link #run} returned. */
+    public enum Outcome
+    {
+        /** The coordinator commanded a stop. */
+        STOPPED,
+        /** The coordinator's process is gone or its heartbeat is stale: the run is abandoned. */
+        COORDINATOR_GONE
+    }
+
+    private final WeightFile file;
+    private final int index;
+    private final SgdKernel kernel;
+    private final int[] shard;
+    private final int[] order;
+    private final long seed;
+    private final long coordinatorPid;
+    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+    private long samplesDone;
+    private long lastHeartbeatMs;
+    private long lastCoordinatorCheckMs;
+
+    /**
+     * @param file  the mapped weight file (its configuration fixes loss, batch, seed and split)
+     * @param data  the mapped training data
+     * @param index this worker's slot
+     */
+    public Worker(final WeightFile file, final Dataset data, final int index)
+    {
+        if (index < 0 || index >= file.workerCount())
+        {
+            throw new IllegalArgumentException("worker index " + index + " outside [0, " + file.workerCount() + ")");
+        }
+        this.file = file;
+        this.index = index;
+        this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize());
+        this.seed = file.seed();
+        this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount());
+        this.order = new int[shard.length];
+        this.coordinatorPid = file.coordinatorPid();
+    }
+
+    public int shardSize()
+    {
+        return shard.length;
+    }
+
+    /** Runs epochs as they are released until the stop command, or until the coordinator is gone. */
+    public Outcome run()
+    {
+        final long now = System.currentTimeMillis();
+        file.attachWorker(index, ProcessHandle.current().pid(), now);
+        lastHeartbeatMs = now;
+        lastCoordinatorCheckMs = now;
+        long epoch = file.epochsCompleted() + 1;
+        samplesDone = file.workerSamplesDone(index);
+        try
+        {
+            while (true)
+            {
+                final Outcome waited = awaitEpoch(epoch);
+                if (waited != null)
+                {
+                    file.workerState(index, WorkerState.EXITED);
+                    return waited;
+                }
+                file.workerState(index, WorkerState.TRAINING);
+                if (!trainEpoch(epoch, file.stepSize()))
+                {
+                    file.workerState(index, WorkerState.EXITED);
+                    return Outcome.STOPPED;
+                }
+                file.workerState(index, WorkerState.WAITING);
+                epoch++;
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            file.workerState(index, WorkerState.FAILED);
+            throw ex;
+        }
+    }
+
+    /** Waits for the release of {@code epoch}; returns null when released, else why to stop. */
+    private Outcome awaitEpoch(final long epoch)
+    {
+        idle.reset();
+        while (true)
+        {
+            if (file.command() == Command.STOP)
+            {
+                return Outcome.STOPPED;
+            }
+            if (file.epoch() >= epoch)
+            {
+                return null;
+            }
+            if (!beat(System.currentTimeMillis()))
+            {
+                return Outcome.COORDINATOR_GONE;
+            }
+            idle.idle();
+        }
+    }
+
+    /** Trains one epoch; false when a stop command cut it short. */
+    private boolean trainEpoch(final long epoch, final double step)
+    {
+        System.arraycopy(shard, 0, order, 0, shard.length);
+        DataSplit.shuffle(order, seed, index, epoch);
+        double lossSum = 0;
+        for (int from = 0; from < order.length; from += SLICE_SAMPLES)
+        {
+            final int to = Math.min(order.length, from + SLICE_SAMPLES);
+            lossSum += kernel.train(order, from, to, step);
+            samplesDone += to - from;
+            file.workerSamplesDone(index, samplesDone);
+            if (file.command() == Command.STOP || !beat(System.currentTimeMillis()))
+            {
+                return false;
+            }
+        }
+        file.workerEpochDone(index, epoch, lossSum, order.length);
+        return true;
+    }
+
+    /** Beats the heartbeat when due and checks the coordinator; false when the coordinator is gone. */
+    private boolean beat(final long nowMs)
+    {
+        if (nowMs - lastHeartbeatMs >= HEARTBEAT_INTERVAL_MS)
+        {
+            file.workerHeartbeat(index, nowMs);
+            lastHeartbeatMs = nowMs;
+        }
+        if (nowMs - lastCoordinatorCheckMs >= COORDINATOR_CHECK_INTERVAL_MS)
+        {
+            lastCoordinatorCheckMs = nowMs;
+            return isCoordinatorAlive(nowMs);
+        }
+        return true;
+    }
+
+    private boolean isCoordinatorAlive(final long nowMs)
+    {
+        if (coordinatorPid == ProcessHandle.current().pid())
+        {
+            return true;
+        }
+        final boolean alive = ProcessHandle.of(coordinatorPid).map(ProcessHandle::isAlive).orElse(false);
+        return alive && nowMs - file.coordinatorHeartbeatMs() <= COORDINATOR_TIMEOUT_MS;
+    }
+}
