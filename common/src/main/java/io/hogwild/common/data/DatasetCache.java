@@ -10,12 +10,15 @@ import java.util.zip.CRC32C;
 /**
  * Converts LIBSVM text to dataset files once and reuses them while the source is unchanged (same length
  * and modification time). Cached files live in {@code $HOGWILD_CACHE}, else {@code ~/.cache/hogwild},
- * named after the source's file name and a hash of its absolute path.
+ * named after the source's file name and a hash of its absolute path
+ * (system property {@code hogwild.cache} first, for tests).
  */
 public final class DatasetCache
 {
     /** Environment variable that moves the cache. */
     public static final String CACHE_DIR_ENV = "HOGWILD_CACHE";
+    /** System property that moves the cache, before the environment variable (tests use it). */
+    public static final String CACHE_DIR_PROPERTY = "hogwild.cache";
     /** Extension of dataset files. */
     public static final String EXTENSION = ".hwd";
 
@@ -29,7 +32,8 @@ public final class DatasetCache
     /** The cache of the environment: {@code $HOGWILD_CACHE} or {@code ~/.cache/hogwild}. */
     public static DatasetCache fromEnvironment()
     {
-        final String env = System.getenv(CACHE_DIR_ENV);
+        final String property = System.getProperty(CACHE_DIR_PROPERTY);
+        final String env = property != null ? property : System.getenv(CACHE_DIR_ENV);
         return new DatasetCache(env != null && !env.isBlank() ? Paths.get(env) :
             Paths.get(System.getProperty("user.home"), ".cache", "hogwild"));
     }

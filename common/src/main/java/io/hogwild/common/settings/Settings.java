@@ -74,9 +74,9 @@ public record Settings(
     /** The value of --lr that scales the step to the data: {@link #AUTO_STEP_SCALE} / mean ||x||^2. */
     public static final String AUTO = "auto";
     /** The step of {@code --lr auto} for rows of unit squared norm. */
-    public static final double AUTO_STEP_SCALE = 0.5;
+    public static final double AUTO_STEP_SCALE = 0.1;
     public static final String DEFAULT_DECAY = "0.9";
-    public static final String DEFAULT_LAMBDA = "1e-6";
+    public static final String DEFAULT_LAMBDA = "1e-5";
     public static final String DEFAULT_LOSS = "hinge";
     public static final String DEFAULT_BATCH = "1";
     public static final String DEFAULT_VAL_FRACTION = "0.1";

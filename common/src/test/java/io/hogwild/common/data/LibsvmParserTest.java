@@ -136,8 +136,9 @@ class LibsvmParserTest
         assertEquals(whole.nnz(), blocks.nnz());
         assertEquals(whole.dimension(), blocks.dimension());
 
-        final String bad = text.toString().replaceFirst("(?s)^((?:[^\\n]*\\n){1499})[^\\n]*\\n", "$1+1 5:1 4:1\n");
-        Files.writeString(file, bad);
+        final String[] lines = text.toString().split("\n");
+        lines[1499] = "+1 5:1 4:1";
+        Files.writeString(file, String.join("\n", lines) + "\n");
         final LibsvmFormatException ex = assertThrows(LibsvmFormatException.class,
             () -> LibsvmParser.parse(file, 4, 512));
         assertEquals(1500, ex.line());

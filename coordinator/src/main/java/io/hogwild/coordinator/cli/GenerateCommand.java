@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import io.hogwild.common.data.SyntheticData;
 import io.hogwild.common.settings.SettingsException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code hogwild generate}: an RCV1-shaped synthetic train/test pair in LIBSVM format. */
@@ -15,12 +17,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description = {
-        "Writes a synthetic train/test pair in LIBSVM format, shaped like RCV1: power-law feature",
-        "frequencies, L2-normalised tf-idf-like rows, labels from a hidden linear separator with",
-        "3 % flipped. Files: PREFIX.train.libsvm and PREFIX.test.libsvm."
+        "Writes an RCV1-shaped synthetic train/test pair in LIBSVM format.",
+        "",
+        "Power-law feature frequencies, L2-normalised tf-idf-like rows, labels from a hidden linear separator "
+            + "with 3 % flipped. Files: PREFIX.train.libsvm and PREFIX.test.libsvm."
     })
 public final class GenerateCommand implements Callable<Integer>
 {
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--rows", paramLabel = "N", description = "Training rows")
     private long rows = SyntheticData.RCV1_TRAIN_ROWS;
 
@@ -42,6 +48,7 @@ public final class GenerateCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        final java.io.PrintWriter out = spec.commandLine().getOut();
         if (rows < 1 || testRows < 0 || features < 1 || nnz < 1)
         {
             throw new SettingsException("--rows, --features and --nnz must be positive and --test-rows not negative");
@@ -51,7 +58,8 @@ public final class GenerateCommand implements Callable<Integer>
         final Path test = Paths.get(prefix + ".test.libsvm");
         generator.writeLibsvm(train, rows, seed + 1);
         generator.writeLibsvm(test, testRows, seed + 2);
-        System.out.println("wrote " + train + " (" + rows + " rows) and " + test + " (" + testRows + " rows)");
+        out.println("wrote " + train + " (" + rows + " rows) and " + test + " (" + testRows + " rows)");
+        out.flush();
         return HogwildCli.EXIT_OK;
     }
 }

@@ -57,6 +57,15 @@ public final class HogwildCli implements Runnable
         return commandLine.execute(withDefaultCommand(args));
     }
 
+    /** Runs the command line with its output and errors sent to the given writers (for tests). */
+    public static int execute(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = commandLine();
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine.execute(withDefaultCommand(args));
+    }
+
     /** The configured command line, with the error handling that maps failures to messages and exit codes. */
     public static CommandLine commandLine()
     {
@@ -67,7 +76,7 @@ public final class HogwildCli implements Runnable
     }
 
     /** {@code hogwild --procs 8} means {@code hogwild train --procs 8}; so does a bare {@code hogwild}. */
-    static String[] withDefaultCommand(final String[] args)
+    public static String[] withDefaultCommand(final String[] args)
     {
         if (args.length == 0 || (args[0].startsWith("-") && !TOP_LEVEL_OPTIONS.contains(args[0])))
         {

@@ -9,6 +9,8 @@ import io.hogwild.common.util.Json;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.coordinator.inspect.WeightReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +22,9 @@ import picocli.CommandLine.Parameters;
     description = "Shows a weight file: header, run state, epoch, worker slots, weight statistics.")
 public final class InspectCommand implements Callable<Integer>
 {
+    @Spec
+    private CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "WEIGHTS", description = "A weights.bin, or the run directory holding it")
     private Path weights;
 
@@ -38,6 +43,7 @@ public final class InspectCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        final java.io.PrintWriter out = spec.commandLine().getOut();
         final Path file = Files.isDirectory(weights) ? weights.resolve("weights.bin") : weights;
         try (WeightFile weightFile = WeightFile.open(file, false))
         {
@@ -45,8 +51,8 @@ public final class InspectCommand implements Callable<Integer>
             {
                 final Map<String, Object> report = WeightReport.of(weightFile, Math.max(0, top),
                     System.currentTimeMillis());
-                System.out.print(json ? Json.write(report) : WeightReport.text(report));
-                System.out.flush();
+                out.print(json ? Json.write(report) : WeightReport.text(report));
+                out.flush();
                 final String state = String.valueOf(report.get("state"));
                 if (!watch || !("INITIALISING".equals(state) || "RUNNING".equals(state)))
                 {
@@ -55,7 +61,7 @@ public final class InspectCommand implements Callable<Integer>
                 Thread.sleep(Math.max(50, intervalMs));
                 if (!json)
                 {
-                    System.out.println();
+                    out.println();
                 }
             }
         }

@@ -11,6 +11,8 @@ import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetCache;
 import io.hogwild.coordinator.LiblinearModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code hogwild predict}: scores LIBSVM rows with a model in liblinear's format (hogwild's or liblinear's). */
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
     description = "Scores LIBSVM data with a model: accuracy on stdout, one predicted label per row with -o.")
 public final class PredictCommand implements Callable<Integer>
 {
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--model", paramLabel = "DIR|FILE", required = true,
         description = "A run directory (its model.txt) or a model file in liblinear's format")
     private Path model;
@@ -33,6 +38,7 @@ public final class PredictCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        final java.io.PrintWriter out = spec.commandLine().getOut();
         final Path modelFile = Files.isDirectory(model) ? model.resolve("model.txt") : model;
         final LiblinearModel linear = LiblinearModel.read(modelFile);
         final Path datasetFile = DatasetCache.fromEnvironment().resolve(data,
@@ -42,7 +48,7 @@ public final class PredictCommand implements Callable<Integer>
         long correct = 0;
         long unseen = 0;
         try (Dataset rows = Dataset.open(datasetFile);
-            BufferedWriter out = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.US_ASCII))
+            BufferedWriter predictions = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.US_ASCII))
         {
             for (long row = 0; row < rows.rows(); row++)
             {
@@ -69,18 +75,19 @@ public final class PredictCommand implements Callable<Integer>
                 {
                     unseen++;
                 }
-                if (out != null)
+                if (predictions != null)
                 {
-                    out.write(predicted > 0 ? "1\n" : "-1\n");
+                    predictions.write(predicted > 0 ? "1\n" : "-1\n");
                 }
             }
-            System.out.printf(Locale.ROOT, "Accuracy = %.4f%% (%d/%d)%n", 100.0 * correct / rows.rows(), correct,
+            out.printf(Locale.ROOT, "Accuracy = %.4f%% (%d/%d)%n", 100.0 * correct / rows.rows(), correct,
                 rows.rows());
             if (unseen > 0)
             {
-                System.out.printf(Locale.ROOT, "%d rows hold features beyond the model's %d (weighted 0)%n",
+                out.printf(Locale.ROOT, "%d rows hold features beyond the model's %d (weighted 0)%n",
                     unseen, features);
             }
+            out.flush();
         }
         return HogwildCli.EXIT_OK;
     }

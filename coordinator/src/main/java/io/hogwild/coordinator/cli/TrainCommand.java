@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-        "Trains a sparse linear classifier with N worker processes that update one memory-mapped",
-        "weight file without locks (Hogwild!). Writes settings.json, metrics.csv, summary.json,",
-        "weights.bin and model.txt (liblinear format) to the run directory."
+        "Trains a linear classifier with worker processes sharing one lock-free weight file.",
+        "",
+        "N worker JVMs update one memory-mapped weight file without locks (Hogwild!). The run directory "
+            + "receives settings.json, metrics.csv, summary.json, weights.bin and model.txt (liblinear format)."
     })
 public final class TrainCommand implements Callable<Integer>
 {

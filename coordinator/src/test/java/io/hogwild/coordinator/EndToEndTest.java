@@ -1,0 +1,168 @@
+package io.hogwild.coordinator;
+
+import static io.hogwild.coordinator.TestSupport.assertNoChildProcesses;
+import static io.hogwild.coordinator.TestSupport.cli;
+import static io.hogwild.coordinator.TestSupport.number;
+import static io.hogwild.coordinator.TestSupport.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.hogwild.common.SharedData;
+import io.hogwild.common.data.DatasetCache;
+import io.hogwild.common.weights.RunState;
+import io.hogwild.common.weights.WeightFile;
+import io.hogwild.common.weights.WeightFileLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole runs through the command line, with real worker processes. */
+class EndToEndTest
+{
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void isolateTheCache()
+    {
+        System.setProperty(DatasetCache.CACHE_DIR_PROPERTY, dir.resolve("cache").toString());
+    }
+
+    @AfterEach
+    void leaveNoProcessBehind()
+    {
+        System.clearProperty(DatasetCache.CACHE_DIR_PROPERTY);
+        assertNoChildProcesses();
+    }
+
+    private static List<Long> workerPids(final String summary)
+    {
+        final Matcher m = Pattern.compile("\"worker_pids\": \\[([0-9, ]*)\\]").matcher(summary);
+        assertTrue(m.find(), summary);
+        return Pattern.compile(",\\s*").splitAsStream(m.group(1)).map(Long::parseLong).toList();
+    }
+
+    private String train(final Path data, final Path test, final Path out, final String... extra)
+    {
+        final List<String> args = new java.util.ArrayList<>(List.of("--data", data.toString(), "--test",
+            test.toString(), "--procs", "2", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        final int code = io.hogwild.coordinator.cli.HogwildCli.execute(args.toArray(String[]::new));
+        assertEquals(0, code, "exit code of train " + args);
+        return out.toString();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldTrainGeneratedDataWithTwoProcessesAndWriteEveryOutput() throws Exception
+    {
+        final String prefix = dir.resolve("synthetic").toString();
+        assertEquals(0, cli("generate", "--rows", "20000", "--test-rows", "4000", "--features", "3000", "--nnz", "30",
+            "--seed", "5", "-o", prefix).exitCode());
+        final Path run = dir.resolve("run");
+        train(Path.of(prefix + ".train.libsvm"), Path.of(prefix + ".test.libsvm"), run, "--epochs", "8");
+
+        final String summary = read(run.resolve("summary.json"));
+        assertTrue(number(summary, "test_accuracy") > 0.85, summary);
+        assertEquals(2, number(summary, "workers"));
+        assertTrue(summary.contains("\"mode\": \"procs\""), summary);
+        assertTrue(summary.contains("\"sync\": \"lockfree\""), summary);
+        for (final String key : List.of("test_loss", "val_accuracy", "epochs", "train_seconds", "samples_per_second"))
+        {
+            assertFalse(Double.isNaN(number(summary, key)), key);
+        }
+        final List<Long> pids = workerPids(summary);
+        assertEquals(2, pids.size());
+        assertNotEquals(pids.get(0), pids.get(1));
+        assertFalse(pids.contains(ProcessHandle.current().pid()), "workers are processes of their own");
+
+        final List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
+        assertTrue(metrics.get(0).startsWith("epoch,seconds,step_size,train_loss,val_loss,val_accuracy"));
+        assertEquals((int)number(summary, "epochs") + 1, metrics.size());
+        assertTrue(read(run.resolve("settings.json")).contains("\"procs\": 2"));
+
+        try (WeightFile weights = WeightFile.open(run.resolve("weights.bin"), false))
+        {
+            assertEquals(RunState.FINISHED, weights.runState());
+            assertEquals(3000, weights.dimension());
+        }
+
+        // predict scores model.txt (liblinear's format) to the accuracy the run reported.
+        final TestSupport.Outcome predicted = cli("predict", "--model", run.toString(), "--data", prefix + ".test.libsvm",
+            "-o", dir.resolve("predictions.txt").toString());
+        assertEquals(0, predicted.exitCode(), predicted.err());
+        final Matcher accuracy = Pattern.compile("Accuracy = ([0-9.]+)%").matcher(predicted.out());
+        assertTrue(accuracy.find(), predicted.out());
+        assertEquals(100 * number(summary, "test_accuracy"), Double.parseDouble(accuracy.group(1)), 1e-3);
+        assertEquals(4000, Files.readAllLines(dir.resolve("predictions.txt")).size());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldReachTheExactSolversAccuracyOnA9a() throws IOException
+    {
+        final Path run = dir.resolve("a9a");
+        train(SharedData.require("a9a"), SharedData.require("a9a.t"), run);
+        final String summary = read(run.resolve("summary.json"));
+        assertTrue(number(summary, "test_accuracy") >= 0.845, "liblinear reaches 0.8496; " + summary);
+        assertEquals(2, workerPids(summary).stream().distinct().count());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldReachTheExactSolversAccuracyOnSpamAssassin() throws IOException
+    {
+        final Path run = dir.resolve("spam");
+        train(SharedData.require("spamassassin.train.libsvm"), SharedData.require("spamassassin.test.libsvm"), run);
+        final String summary = read(run.resolve("summary.json"));
+        assertTrue(number(summary, "test_accuracy") >= 0.984, "liblinear reaches 0.9892; " + summary);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldLetNumpyMemmapReadTheWeightsAtTheDocumentedOffset() throws Exception
+    {
+        Assumptions.assumeTrue(new ProcessBuilder("python3", "-c", "import numpy").start().waitFor() == 0,
+            "skipped: python3 with numpy is not installed");
+        final String prefix = dir.resolve("small").toString();
+        cli("generate", "--rows", "3000", "--test-rows", "500", "--features", "400", "--nnz", "10", "-o", prefix);
+        final Path run = dir.resolve("run");
+        train(Path.of(prefix + ".train.libsvm"), Path.of(prefix + ".test.libsvm"), run, "--epochs", "2");
+        final Path weights = run.resolve("weights.bin");
+        final String script = String.join("\n",
+            "import numpy as np, sys",
+            "header = np.memmap(sys.argv[1], dtype='<i8', mode='r', shape=(16,))",
+            "dim, offset = int(header[" + WeightFileLayout.DIMENSION_OFFSET / 8 + "]), int(header[" +
+                WeightFileLayout.WEIGHTS_OFFSET_OFFSET / 8 + "])",
+            "w = np.memmap(sys.argv[1], dtype='<f4', mode='r', offset=offset, shape=(dim,))",
+            "print(dim, repr(float(np.abs(w).sum())))");
+        final Process python = new ProcessBuilder("python3", "-c", script, weights.toString())
+            .redirectErrorStream(true).start();
+        final String output = new String(python.getInputStream().readAllBytes()).trim();
+        assertEquals(0, python.waitFor(), output);
+        double expected = 0;
+        try (WeightFile file = WeightFile.open(weights, false))
+        {
+            for (final float w : file.copyWeights())
+            {
+                expected += Math.abs(w);
+            }
+        }
+        final String[] parts = output.split(" ");
+        assertEquals("400", parts[0], output);
+        assertEquals(expected, Double.parseDouble(parts[1]), 1e-3 * expected, output);
+    }
+}

@@ -1,0 +1,87 @@
+package io.hogwild.coordinator;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.hogwild.coordinator.cli.HogwildCli;
+
+/** Helpers of the coordinator's tests: conditions with deadlines, the CLI with captured output, shared data. */
+final class TestSupport
+{
+    private TestSupport()
+    {
+    }
+
+    /** The output, errors and exit code of one command line. */
+    record Outcome(int exitCode, String out, String err)
+    {
+    }
+
+    static Outcome cli(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = HogwildCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    static void await(final BooleanSupplier condition, final long timeoutMs, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("timed out after " + timeoutMs + " ms waiting for " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Fails unless every child process of this JVM has ended within a few seconds. */
+    static void assertNoChildProcesses()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<ProcessHandle> children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        while (!children.isEmpty() && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(10_000_000);
+            children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        }
+        if (!children.isEmpty())
+        {
+            final String described = children.stream()
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(Collectors.joining("\n"));
+            children.forEach(ProcessHandle::destroyForcibly);
+            fail("worker processes outlived the run:\n" + described);
+        }
+    }
+
+    /** A number of a flat JSON object by key, or NaN when null. */
+    static double number(final String json, final String key)
+    {
+        final Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": ([-0-9.eE]+|null)").matcher(json);
+        if (!m.find())
+        {
+            fail("no key " + key + " in " + json);
+        }
+        return "null".equals(m.group(1)) ? Double.NaN : Double.parseDouble(m.group(1));
+    }
+
+    static String read(final Path file) throws IOException
+    {
+        return Files.readString(file);
+    }
+}

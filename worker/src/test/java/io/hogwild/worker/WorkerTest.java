@@ -1,0 +1,83 @@
+package io.hogwild.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import io.hogwild.common.data.Dataset;
+import io.hogwild.common.data.DatasetWriter;
+import io.hogwild.common.data.SourceInfo;
+import io.hogwild.common.data.SyntheticData;
+import io.hogwild.common.sgd.Loss;
+import io.hogwild.common.sgd.Regularisation;
+import io.hogwild.common.sgd.SyncMode;
+import io.hogwild.common.weights.Command;
+import io.hogwild.common.weights.WeightFile;
+import io.hogwild.common.weights.WorkerState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker driven through the weight file by the test, which plays the coordinator. */
+class WorkerTest
+{
+    @TempDir
+    Path dir;
+
+    static void await(final BooleanSupplier condition, final long timeoutMs, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldTrainEachReleasedEpochThenStopOnCommand() throws Exception
+    {
+        final Path dataPath = dir.resolve("d.hwd");
+        DatasetWriter.write(dataPath, List.of(new SyntheticData(200, 10, 1).generate(3_000, 2)), 200,
+            SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(dataPath);
+            WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
+                1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(), 0),
+                Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
+        {
+            final Worker worker = new Worker(file, data, 1);
+            final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(worker::run);
+            await(() -> file.workerState(1) == WorkerState.WAITING, 10_000, "the worker to attach");
+            assertEquals(ProcessHandle.current().pid(), file.workerPid(1));
+            assertEquals(0, file.workerSamplesDone(1), "nothing is trained before an epoch is released");
+
+            file.releaseEpoch(1, 0.5);
+            await(() -> file.workerEpochReached(1) == 1, 10_000, "epoch 1 at the barrier");
+            assertEquals(worker.shardSize(), file.workerEpochSamples(1));
+            assertEquals(worker.shardSize(), file.workerSamplesDone(1));
+            assertTrue(file.workerEpochLossSum(1) > 0);
+            assertNotEquals(0f, file.weights().getFloat(0) + file.weights().getFloat(4) + file.weights().getFloat(8));
+            final double firstLoss = file.workerEpochLossSum(1);
+
+            file.releaseEpoch(2, 0.45);
+            await(() -> file.workerEpochReached(1) == 2, 10_000, "epoch 2 at the barrier");
+            assertTrue(file.workerEpochLossSum(1) < firstLoss, "the progressive loss falls");
+
+            file.command(Command.STOP);
+            assertEquals(Worker.Outcome.STOPPED, outcome.get(10, TimeUnit.SECONDS));
+            assertEquals(WorkerState.EXITED, file.workerState(1));
+            assertEquals(WorkerState.NOT_STARTED, file.workerState(0));
+        }
+    }
+}
