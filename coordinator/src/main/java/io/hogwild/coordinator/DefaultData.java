@@ -37,7 +37,7 @@ public final class DefaultData
     public static DatasetPair ensure(final DatasetCache cache, final Consumer<String> log) throws IOException
     {
         final String stem = "rcv1-shaped-" + SyntheticData.RCV1_TRAIN_ROWS + "x" + SyntheticData.RCV1_FEATURES +
-            "-seed" + SEED;
+            "-seed" + SEED + "-v" + SyntheticData.VERSION;
         final Path train = cache.directory().resolve(stem + ".train" + DatasetCache.EXTENSION);
         final Path test = cache.directory().resolve(stem + ".test" + DatasetCache.EXTENSION);
         if (usable(train) && usable(test))

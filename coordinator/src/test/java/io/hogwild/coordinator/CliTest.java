@@ -1,6 +1,5 @@
 package io.hogwild.coordinator;
 
-import static io.hogwild.coordinator.TestSupport.assertNoChildProcesses;
 import static io.hogwild.coordinator.TestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,32 +10,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.hogwild.common.data.DatasetCache;
 import io.hogwild.coordinator.cli.HogwildCli;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@ExtendWith(IsolatedRuns.class)
 class CliTest
 {
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void isolateTheCache()
-    {
-        System.setProperty(DatasetCache.CACHE_DIR_PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void leaveNoProcessBehind()
-    {
-        System.clearProperty(DatasetCache.CACHE_DIR_PROPERTY);
-        assertNoChildProcesses();
-    }
 
     @Test
     void shouldListEveryCommandInTheHelp()

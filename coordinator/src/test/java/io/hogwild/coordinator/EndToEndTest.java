@@ -1,6 +1,5 @@
 package io.hogwild.coordinator;
 
-import static io.hogwild.coordinator.TestSupport.assertNoChildProcesses;
 import static io.hogwild.coordinator.TestSupport.cli;
 import static io.hogwild.coordinator.TestSupport.number;
 import static io.hogwild.coordinator.TestSupport.read;
@@ -18,35 +17,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.hogwild.common.SharedData;
-import io.hogwild.common.data.DatasetCache;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WeightFileLayout;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Whole runs through the command line, with real worker processes. */
+@ExtendWith(IsolatedRuns.class)
 class EndToEndTest
 {
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void isolateTheCache()
-    {
-        System.setProperty(DatasetCache.CACHE_DIR_PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void leaveNoProcessBehind()
-    {
-        System.clearProperty(DatasetCache.CACHE_DIR_PROPERTY);
-        assertNoChildProcesses();
-    }
 
     private static List<Long> workerPids(final String summary)
     {
@@ -108,6 +93,57 @@ class EndToEndTest
         assertTrue(accuracy.find(), predicted.out());
         assertEquals(100 * number(summary, "test_accuracy"), Double.parseDouble(accuracy.group(1)), 1e-3);
         assertEquals(4000, Files.readAllLines(dir.resolve("predictions.txt")).size());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldWriteAModelThatLiblinearsOwnPredictScoresAlike() throws Exception
+    {
+        final String predict = liblinearPredict();
+        Assumptions.assumeTrue(predict != null,
+            "skipped: liblinear's predict is not installed (Debian package liblinear-tools)");
+        final String prefix = TestSupport.generate(dir, 5_000, 1_000, 500, 12);
+        final Path run = dir.resolve("run");
+        train(Path.of(prefix + ".train.libsvm"), Path.of(prefix + ".test.libsvm"), run, "--epochs", "3");
+        final Process liblinear = new ProcessBuilder(predict, prefix + ".test.libsvm",
+            run.resolve("model.txt").toString(), dir.resolve("liblinear.out").toString()).redirectErrorStream(true).start();
+        final String output = new String(liblinear.getInputStream().readAllBytes());
+        assertEquals(0, liblinear.waitFor(), output);
+        final Matcher accuracy = Pattern.compile("Accuracy = ([0-9.]+)%").matcher(output);
+        assertTrue(accuracy.find(), output);
+        assertEquals(100 * number(read(run.resolve("summary.json")), "test_accuracy"),
+            Double.parseDouble(accuracy.group(1)), 1e-3, output);
+    }
+
+    private static String liblinearPredict()
+    {
+        for (final String name : List.of("liblinear-predict", "predict"))
+        {
+            for (final String dir : System.getenv().getOrDefault("PATH", "").split(":"))
+            {
+                final Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate) && (name.startsWith("liblinear") || isLiblinear(candidate)))
+                {
+                    return candidate.toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isLiblinear(final Path predict)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder(predict.toString()).redirectErrorStream(true).start();
+            final String usage = new String(process.getInputStream().readAllBytes());
+            process.waitFor();
+            return usage.contains("model_file");
+        }
+        catch (final IOException | InterruptedException ex)
+        {
+            return false;
+        }
     }
 
     @Test

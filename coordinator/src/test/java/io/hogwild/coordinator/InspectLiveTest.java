@@ -1,60 +1,34 @@
 package io.hogwild.coordinator;
 
-import static io.hogwild.coordinator.TestSupport.assertNoChildProcesses;
 import static io.hogwild.coordinator.TestSupport.await;
 import static io.hogwild.coordinator.TestSupport.cli;
 import static io.hogwild.coordinator.TestSupport.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.hogwild.common.data.DatasetCache;
-import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
-import io.hogwild.common.weights.WeightFileException;
 import io.hogwild.coordinator.cli.HogwildCli;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code inspect} on a run while its workers train, and after. */
+@ExtendWith(IsolatedRuns.class)
 class InspectLiveTest
 {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void isolateTheCache()
+    private static boolean passedEpochOne(final Path weights)
     {
-        System.setProperty(DatasetCache.CACHE_DIR_PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void leaveNoProcessBehind()
-    {
-        System.clearProperty(DatasetCache.CACHE_DIR_PROPERTY);
-        assertNoChildProcesses();
-    }
-
-    private static boolean isRunningPastEpochOne(final Path weights)
-    {
-        if (!Files.exists(weights))
+        try (WeightFile file = TestSupport.runningPast(weights, 1))
         {
-            return false;
-        }
-        try (WeightFile file = WeightFile.open(weights, false))
-        {
-            return file.runState() == RunState.RUNNING && file.epochsCompleted() >= 1;
-        }
-        catch (final WeightFileException notReadyYet)
-        {
-            return false;
+            return file != null && file.epochsCompleted() >= 1;
         }
     }
 
@@ -62,15 +36,13 @@ class InspectLiveTest
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldShowALiveRunWithoutDisturbingIt() throws Exception
     {
-        final String prefix = dir.resolve("live").toString();
-        assertEquals(0, cli("generate", "--rows", "40000", "--test-rows", "1000", "--features", "2000", "--nnz", "40",
-            "-o", prefix).exitCode());
+        final String prefix = TestSupport.generate(dir, 40_000, 1_000, 2_000, 40);
         final Path run = dir.resolve("run");
         final CompletableFuture<Integer> training = CompletableFuture.supplyAsync(() -> HogwildCli.execute(
             "--data", prefix + ".train.libsvm", "--procs", "2", "--epochs", "25", "--patience", "0", "-q",
             "--out", run.toString()));
         final Path weights = run.resolve("weights.bin");
-        await(() -> isRunningPastEpochOne(weights) || training.isDone(), 120_000, "the run to pass epoch 1");
+        await(() -> passedEpochOne(weights) || training.isDone(), 120_000, "the run to pass epoch 1");
 
         final TestSupport.Outcome live = cli("inspect", weights.toString(), "--json", "--top", "3");
         assertEquals(0, live.exitCode(), live.err());

@@ -15,6 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.hogwild.common.weights.RunState;
+import io.hogwild.common.weights.WeightFile;
+import io.hogwild.common.weights.WeightFileException;
 import io.hogwild.coordinator.cli.HogwildCli;
 
 /** Helpers of the coordinator's tests: conditions with deadlines, the CLI with captured output, shared data. */
@@ -67,6 +70,46 @@ final class TestSupport
             children.forEach(ProcessHandle::destroyForcibly);
             fail("worker processes outlived the run:\n" + described);
         }
+    }
+
+    /**
+     * The weight file of a run that is {@code RUNNING} with at least {@code epoch} released, opened
+     * read-only, or null while it is not there yet (not created, not ready, or not that far).
+     */
+    static WeightFile runningPast(final Path weights, final long epoch)
+    {
+        if (!Files.exists(weights))
+        {
+            return null;
+        }
+        try
+        {
+            final WeightFile file = WeightFile.open(weights, false);
+            if (file.runState() == RunState.RUNNING && file.epoch() >= epoch)
+            {
+                return file;
+            }
+            file.close();
+            return null;
+        }
+        catch (final WeightFileException notReadyYet)
+        {
+            return null;
+        }
+    }
+
+    /** Writes a generated LIBSVM pair PREFIX.train.libsvm / PREFIX.test.libsvm through the CLI. */
+    static String generate(final Path dir, final int rows, final int testRows, final int features, final int nnz)
+    {
+        final String prefix = dir.resolve("generated").toString();
+        final Outcome outcome = cli("generate", "--rows", Integer.toString(rows), "--test-rows",
+            Integer.toString(testRows), "--features", Integer.toString(features), "--nnz", Integer.toString(nnz),
+            "-o", prefix);
+        if (outcome.exitCode() != 0)
+        {
+            fail("generate failed: " + outcome.err());
+        }
+        return prefix;
     }
 
     /** A number of a flat JSON object by key, or NaN when null. */

@@ -1,8 +1,6 @@
 package io.hogwild.coordinator;
 
-import static io.hogwild.coordinator.TestSupport.assertNoChildProcesses;
 import static io.hogwild.coordinator.TestSupport.await;
-import static io.hogwild.coordinator.TestSupport.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,49 +12,26 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.hogwild.common.data.DatasetCache;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
-import io.hogwild.common.weights.WeightFileException;
 import io.hogwild.coordinator.cli.HogwildCli;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A worker killed with SIGKILL mid-run: the run fails cleanly, names the worker, and leaves nothing behind. */
+@ExtendWith(IsolatedRuns.class)
 class WorkerFailureTest
 {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void isolateTheCache()
-    {
-        System.setProperty(DatasetCache.CACHE_DIR_PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void leaveNoProcessBehind()
-    {
-        System.clearProperty(DatasetCache.CACHE_DIR_PROPERTY);
-        assertNoChildProcesses();
-    }
-
     private static long trainingWorkerPid(final Path weights)
     {
-        if (!Files.exists(weights))
+        try (WeightFile file = TestSupport.runningPast(weights, 1))
         {
-            return 0;
-        }
-        try (WeightFile file = WeightFile.open(weights, false))
-        {
-            return file.runState() == RunState.RUNNING && file.epoch() >= 1 ? file.workerPid(0) : 0;
-        }
-        catch (final WeightFileException notReadyYet)
-        {
-            return 0;
+            return file == null ? 0 : file.workerPid(0);
         }
     }
 
@@ -64,9 +39,7 @@ class WorkerFailureTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldFailTheRunWhenAWorkerIsKilled() throws Exception
     {
-        final String prefix = dir.resolve("data").toString();
-        assertEquals(0, cli("generate", "--rows", "40000", "--test-rows", "100", "--features", "2000", "--nnz", "40",
-            "-o", prefix).exitCode());
+        final String prefix = TestSupport.generate(dir, 40_000, 100, 2_000, 40);
         final Path run = dir.resolve("run");
         final StringWriter err = new StringWriter();
         final CompletableFuture<Integer> training = CompletableFuture.supplyAsync(() -> HogwildCli.execute(

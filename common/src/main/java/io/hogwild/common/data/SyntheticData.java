@@ -23,6 +23,10 @@ public final class SyntheticData
     public static final int RCV1_NNZ_PER_ROW = 76;
     /** Fraction of labels flipped, so that no separator is perfect. */
     public static final double LABEL_NOISE = 0.03;
+    /** Version of the generator: data generated with another version differs, so caches name it. */
+    public static final int VERSION = 2;
+    /** Rows drawn to place the separator's threshold at the median margin (balanced classes). */
+    private static final int CALIBRATION_ROWS = 2_000;
 
     /** Receives one generated row; the arrays are reused for the next row. */
     public interface RowSink
@@ -36,6 +40,7 @@ public final class SyntheticData
     private final int[] featureOfRank;
     private final float[] idf;
     private final float[] separator;
+    private double threshold;
 
     public SyntheticData(final int features, final int nnzPerRow, final long seed)
     {
@@ -75,6 +80,28 @@ public final class SyntheticData
         {
             separator[featureOfRank[rank]] = (float)(gaussian(random) * (rank < Math.max(1, features / 8) ? 1.0 : 0.1));
         }
+        // The most frequent features sit in nearly every row, so the margins are not centred on 0: put
+        // the threshold at the median margin of a calibration sample, so that classes are balanced.
+        final double[] margins = new double[CALIBRATION_ROWS];
+        final int[] count = {0};
+        try
+        {
+            generate(CALIBRATION_ROWS, seed ^ 0x5EEDL, (label, indices, values, n) ->
+            {
+                double margin = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    margin += separator[indices[k]] * values[k];
+                }
+                margins[count[0]++] = margin;
+            });
+        }
+        catch (final IOException impossible)
+        {
+            throw new IllegalStateException(impossible);
+        }
+        java.util.Arrays.sort(margins);
+        threshold = margins[CALIBRATION_ROWS / 2];
     }
 
     public int features()
@@ -133,7 +160,7 @@ public final class SyntheticData
                 values[k] = (float)(Float.intBitsToFloat((int)packed[k]) * scale);
                 margin += separator[indices[k]] * values[k];
             }
-            int label = margin >= 0 ? 1 : -1;
+            int label = margin >= threshold ? 1 : -1;
             if (random.nextDouble() < LABEL_NOISE)
             {
                 label = -label;

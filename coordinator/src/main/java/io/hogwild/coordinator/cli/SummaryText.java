@@ -13,9 +13,10 @@ final class SummaryText
     static String format(final Map<String, Object> summary)
     {
         final StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "summary: %s epochs, %s %s workers (%s), test accuracy %s, " +
+        out.append(String.format(Locale.ROOT, "summary: %s epochs, %s worker %s (%s), test accuracy %s, " +
                 "val accuracy %s, %s samples/s, train %.2f s, wall %.2f s%n",
-            summary.get("epochs"), summary.get("workers"), summary.get("mode"), summary.get("sync"),
+            summary.get("epochs"), summary.get("workers"),
+            "procs".equals(summary.get("mode")) ? "processes" : summary.get("mode"), summary.get("sync"),
             percent(summary.get("test_accuracy")), percent(summary.get("val_accuracy")),
             String.format(Locale.ROOT, "%,d", ((Number)summary.get("samples_per_second")).longValue()),
             ((Number)summary.get("train_seconds")).doubleValue(), ((Number)summary.get("wall_seconds")).doubleValue()));

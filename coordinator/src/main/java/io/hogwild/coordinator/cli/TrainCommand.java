@@ -33,7 +33,7 @@ public final class TrainCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Option(names = "--settings", paramLabel = "FILE",
-        description = "A properties file holding any option below (name=value); the command line overrides it")
+        description = "A properties file holding any train option (name=value, e.g. lr=0.05); the command line overrides it")
     private Path settingsFile;
 
     public TrainCommand()
