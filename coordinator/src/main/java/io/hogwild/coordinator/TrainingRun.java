@@ -25,9 +25,11 @@ import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.util.Json;
+import io.hogwild.common.util.StalenessWatch;
 import io.hogwild.common.weights.Command;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
+import io.hogwild.common.weights.WeightFileLayout;
 import io.hogwild.common.weights.WorkerState;
 
 /**
@@ -45,6 +47,8 @@ public final class TrainingRun
     public static final long ATTACH_TIMEOUT_MS = 60_000;
     /** How long workers may take to exit after the stop command before they are killed. */
     public static final long EXIT_TIMEOUT_MS = 10_000;
+    /** A worker whose heartbeat has not moved for this long (by the coordinator's clock) is stuck. */
+    public static final long WORKER_STALE_MS = 5_000;
     /** Relative improvement of the validation loss that counts as better (early stopping). */
     public static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
 
@@ -57,8 +61,13 @@ public final class TrainingRun
     private final Consumer<String> log;
     private final Progress progress;
     private final List<WorkerProcess> workers = new ArrayList<>();
+    private final Consumer<String> workerOutput;
+    private final StalenessWatch[] workerHeartbeats;
+    /** Guards the end of a run: finishing and the shutdown hook exclude each other. */
+    private final Object endLock = new Object();
     private volatile WeightFile weightFile;
-    private volatile boolean finished;
+    private boolean finished;
+    private boolean interrupted;
 
     /**
      * @param settings resolved settings
@@ -80,6 +89,20 @@ public final class TrainingRun
                 }
             }
         };
+        // Workers print only on trouble: their lines reach stderr even when the run is quiet.
+        this.workerOutput = line ->
+        {
+            synchronized (out)
+            {
+                progress.clear();
+                System.err.println(line);
+            }
+        };
+        this.workerHeartbeats = new StalenessWatch[settings.procs()];
+        for (int i = 0; i < workerHeartbeats.length; i++)
+        {
+            workerHeartbeats[i] = new StalenessWatch();
+        }
     }
 
     /** Runs the whole training; returns the summary written to {@code summary.json}. */
@@ -152,14 +175,24 @@ public final class TrainingRun
                 throw new SettingsException("--dim " + settings.dim() + " is smaller than the largest feature index " +
                     train.dimension() + " of the training data " + displayName(settings.data(), train));
             }
-            return settings.dim();
+            return checkWeightFileFits(settings.dim());
         }
         if (fromData < 1)
         {
             throw new SettingsException("the training data " + displayName(settings.data(), train) +
                 " has no features at all");
         }
-        return fromData;
+        return checkWeightFileFits(fromData);
+    }
+
+    private long checkWeightFileFits(final long dimension)
+    {
+        if (WeightFileLayout.fileLength(settings.procs(), dimension) > Integer.MAX_VALUE)
+        {
+            throw new SettingsException("dimension " + dimension + " (the largest feature index of the train and " +
+                "test data, or --dim) needs a weight file over 2 GiB, which this version cannot map");
+        }
+        return dimension;
     }
 
     private static String displayName(final Path given, final Dataset data)
@@ -244,7 +277,7 @@ public final class TrainingRun
             final List<String> jvmOptions = WorkerProcess.jvmOptions(trainRows / procs + 1);
             for (int i = 0; i < procs; i++)
             {
-                workers.add(WorkerProcess.start(i, weightPath, train.path(), jvmOptions, log));
+                workers.add(WorkerProcess.start(i, weightPath, train.path(), jvmOptions, workerOutput));
             }
             awaitAttached(file);
             final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
@@ -255,12 +288,19 @@ public final class TrainingRun
             final Map<String, Object> summary = epochs(file, train, test, runDir, trainRows, startupSeconds,
                 wallStartNs);
             stopWorkers(file);
-            file.runState(RunState.FINISHED);
-            file.force();
-            LiblinearModel.write(runDir.resolve("model.txt"), file.copyWeights(), settings.loss());
-            summary.put("wall_seconds", round((System.nanoTime() - wallStartNs) / 1e9));
-            Files.writeString(runDir.resolve("summary.json"), Json.write(summary));
-            finished = true;
+            synchronized (endLock)
+            {
+                if (interrupted)
+                {
+                    throw new RunFailedException("interrupted by a signal; the run is not finished");
+                }
+                file.runState(RunState.FINISHED);
+                file.force();
+                LiblinearModel.write(runDir.resolve("model.txt"), file.copyWeights(), settings.loss());
+                summary.put("wall_seconds", round((System.nanoTime() - wallStartNs) / 1e9));
+                Files.writeString(runDir.resolve("summary.json"), Json.write(summary));
+                finished = true;
+            }
             return summary;
         }
         catch (final RuntimeException | IOException | InterruptedException ex)
@@ -490,6 +530,17 @@ public final class TrainingRun
                 worker.exitValue() + (epoch > 0 ? " during epoch " + epoch : " before attaching") +
                 "; its output is above, prefixed [worker " + worker.index() + "]");
         }
+        final WeightFile file = weightFile;
+        if (epoch > 0 && file != null)
+        {
+            final long stillNs = workerHeartbeats[worker.index()].observe(file.workerHeartbeatMs(worker.index()),
+                System.nanoTime());
+            if (stillNs > WORKER_STALE_MS * 1_000_000L)
+            {
+                throw new RunFailedException("worker " + worker.index() + " (pid " + worker.pid() + ") has not beaten " +
+                    "its heartbeat for " + WORKER_STALE_MS / 1000 + " s during epoch " + epoch + ": it is stuck or stopped");
+            }
+        }
     }
 
     private Thread startCoordinatorHeartbeat(final WeightFile file)
@@ -561,9 +612,13 @@ public final class TrainingRun
     private void onShutdown()
     {
         final WeightFile file = weightFile;
-        if (finished || file == null)
+        synchronized (endLock)
         {
-            return;
+            if (finished || file == null)
+            {
+                return;
+            }
+            interrupted = true;
         }
         file.runState(RunState.INTERRUPTED);
         file.command(Command.STOP);

@@ -35,9 +35,12 @@ class WorkerFailureTest
         }
     }
 
-    @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldFailTheRunWhenAWorkerIsKilled() throws Exception
+    /** Starts a long run; returns it once an epoch is released, with worker 0's PID. */
+    private record LongRun(CompletableFuture<Integer> training, StringWriter err, Path run, long workerPid)
+    {
+    }
+
+    private LongRun startLongRun()
     {
         final String prefix = TestSupport.generate(dir, 40_000, 100, 2_000, 40);
         final Path run = dir.resolve("run");
@@ -49,16 +52,37 @@ class WorkerFailureTest
         final Path weights = run.resolve("weights.bin");
         await(() -> trainingWorkerPid(weights) != 0 || training.isDone(), 60_000, "a released epoch");
         final long pid = trainingWorkerPid(weights);
-        assertTrue(pid > 0, "the run ended before the kill: " + err);
+        assertTrue(pid > 0, "the run ended before the fault: " + err);
+        return new LongRun(training, err, run, pid);
+    }
 
-        assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "SIGKILL sent to worker 0");
-
-        assertEquals(HogwildCli.EXIT_FAILED, training.get(60, TimeUnit.SECONDS), err.toString());
-        assertTrue(err.toString().contains("worker 0 (pid " + pid + ") exited with code 137"), err.toString());
-        assertFalse(Files.exists(run.resolve("summary.json")), "a failed run writes no summary");
-        try (WeightFile file = WeightFile.open(weights, false))
+    private static void assertFailedWithoutSummary(final LongRun run, final String message) throws Exception
+    {
+        assertEquals(HogwildCli.EXIT_FAILED, run.training().get(60, TimeUnit.SECONDS), run.err().toString());
+        assertTrue(run.err().toString().contains(message), run.err().toString());
+        assertFalse(Files.exists(run.run().resolve("summary.json")), "a failed run writes no summary");
+        try (WeightFile file = WeightFile.open(run.run().resolve("weights.bin"), false))
         {
             assertEquals(RunState.FAILED, file.runState());
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldFailTheRunWhenAWorkerIsKilled() throws Exception
+    {
+        final LongRun run = startLongRun();
+        assertTrue(ProcessHandle.of(run.workerPid()).orElseThrow().destroyForcibly(), "SIGKILL sent to worker 0");
+        assertFailedWithoutSummary(run, "worker 0 (pid " + run.workerPid() + ") exited with code 137");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldFailTheRunWhenAWorkerStopsBeating() throws Exception
+    {
+        final LongRun run = startLongRun();
+        final Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(run.workerPid())).start();
+        assertEquals(0, stop.waitFor(), "SIGSTOP sent to worker 0");
+        assertFailedWithoutSummary(run, "worker 0 (pid " + run.workerPid() + ") has not beaten its heartbeat");
     }
 }

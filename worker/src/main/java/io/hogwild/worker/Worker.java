@@ -3,6 +3,7 @@ package io.hogwild.worker;
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.SgdKernel;
+import io.hogwild.common.util.StalenessWatch;
 import io.hogwild.common.weights.Command;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WorkerState;
@@ -26,7 +27,7 @@ public final class Worker
     public static final long HEARTBEAT_INTERVAL_MS = 100;
     /** How often a waiting worker checks that its coordinator still lives. */
     public static final long COORDINATOR_CHECK_INTERVAL_MS = 500;
-    /** A coordinator whose heartbeat is older than this is taken for dead. */
+    /** A coordinator whose heartbeat has not moved for this long (by this worker's clock) is taken for dead. */
     public static final long COORDINATOR_TIMEOUT_MS = 5_000;
 
     /** Why {@link #run} returned. */
@@ -46,6 +47,7 @@ public final class Worker
     private final long seed;
     private final long coordinatorPid;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+    private final StalenessWatch coordinatorHeartbeat = new StalenessWatch();
     private long samplesDone;
     private long lastHeartbeatMs;
     private long lastCoordinatorCheckMs;
@@ -66,6 +68,12 @@ public final class Worker
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize());
         this.seed = file.seed();
         this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount());
+        final long trainRows = DataSplit.trainRows(data, seed, file.validationFraction());
+        if (trainRows != file.trainRows())
+        {
+            throw new IllegalStateException(data.path() + " holds " + trainRows + " training rows, the run " +
+                file.trainRows() + ": the dataset file changed after the coordinator opened it");
+        }
         this.order = new int[shard.length];
         this.coordinatorPid = file.coordinatorPid();
     }
@@ -95,10 +103,11 @@ public final class Worker
                     return waited;
                 }
                 file.workerState(index, WorkerState.TRAINING);
-                if (!trainEpoch(epoch, file.stepSize()))
+                final Outcome cut = trainEpoch(epoch, file.stepSize());
+                if (cut != null)
                 {
                     file.workerState(index, WorkerState.EXITED);
-                    return Outcome.STOPPED;
+                    return cut;
                 }
                 file.workerState(index, WorkerState.WAITING);
                 epoch++;
@@ -133,8 +142,8 @@ public final class Worker
         }
     }
 
-    /** Trains one epoch; false when a stop command cut it short. */
-    private boolean trainEpoch(final long epoch, final double step)
+    /** Trains one epoch; returns null when it is done, else why it was cut short. */
+    private Outcome trainEpoch(final long epoch, final double step)
     {
         System.arraycopy(shard, 0, order, 0, shard.length);
         DataSplit.shuffle(order, seed, index, epoch);
@@ -145,13 +154,17 @@ public final class Worker
             lossSum += kernel.train(order, from, to, step);
             samplesDone += to - from;
             file.workerSamplesDone(index, samplesDone);
-            if (file.command() == Command.STOP || !beat(System.currentTimeMillis()))
+            if (file.command() == Command.STOP)
             {
-                return false;
+                return Outcome.STOPPED;
+            }
+            if (!beat(System.currentTimeMillis()))
+            {
+                return Outcome.COORDINATOR_GONE;
             }
         }
         file.workerEpochDone(index, epoch, lossSum, order.length);
-        return true;
+        return null;
     }
 
     /** Beats the heartbeat when due and checks the coordinator; false when the coordinator is gone. */
@@ -177,6 +190,7 @@ public final class Worker
             return true;
         }
         final boolean alive = ProcessHandle.of(coordinatorPid).map(ProcessHandle::isAlive).orElse(false);
-        return alive && nowMs - file.coordinatorHeartbeatMs() <= COORDINATOR_TIMEOUT_MS;
+        final long stillNs = coordinatorHeartbeat.observe(file.coordinatorHeartbeatMs(), System.nanoTime());
+        return alive && stillNs <= COORDINATOR_TIMEOUT_MS * 1_000_000L;
     }
 }

@@ -15,6 +15,7 @@ import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetWriter;
 import io.hogwild.common.data.SourceInfo;
 import io.hogwild.common.data.SyntheticData;
+import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SyncMode;
@@ -53,7 +54,8 @@ class WorkerTest
             SourceInfo.GENERATED);
         try (Dataset data = Dataset.open(dataPath);
             WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
-                1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(), 0),
+                1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
+                DataSplit.trainRows(data, 7, 0.1)),
                 Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
         {
             final Worker worker = new Worker(file, data, 1);

@@ -50,6 +50,25 @@ public final class Dataset implements AutoCloseable
         this.entriesAddress = baseAddress + UnsafeApi.getLong(baseAddress + ENTRIES_OFFSET_OFFSET);
     }
 
+    /** True when {@code path} is a regular file that starts with the dataset magic. */
+    public static boolean isDatasetFile(final Path path)
+    {
+        if (!Files.isRegularFile(path))
+        {
+            return false;
+        }
+        try (java.io.InputStream in = Files.newInputStream(path))
+        {
+            final byte[] magic = in.readNBytes(Long.BYTES);
+            return magic.length == Long.BYTES &&
+                java.nio.ByteBuffer.wrap(magic).order(ByteOrder.LITTLE_ENDIAN).getLong() == MAGIC;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
     /** Maps a dataset file and checks its header; throws {@link DatasetFileException} naming the problem. */
     public static Dataset open(final Path path)
     {
@@ -111,7 +130,8 @@ public final class Dataset implements AutoCloseable
         }
         final long rows = UnsafeApi.getLong(base + ROWS_OFFSET);
         final long nnz = UnsafeApi.getLong(base + NNZ_OFFSET);
-        if (rows < 0 || nnz < 0 ||
+        // Bound the counts by the file's length before any arithmetic on them can overflow.
+        if (rows < 0 || nnz < 0 || rows > length || nnz > length / ENTRY_LENGTH ||
             UnsafeApi.getLong(base + ROW_OFFSETS_OFFSET_OFFSET) != rowOffsetsOffset() ||
             UnsafeApi.getLong(base + LABELS_OFFSET_OFFSET) != labelsOffset(rows) ||
             UnsafeApi.getLong(base + ENTRIES_OFFSET_OFFSET) != entriesOffset(rows) ||

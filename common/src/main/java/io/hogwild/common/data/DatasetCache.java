@@ -53,14 +53,19 @@ public final class DatasetCache
     }
 
     /**
-     * The dataset file for {@code source}: the cached one when it is complete and was made from the
-     * source as it is now, else a fresh conversion.
+     * The dataset file for {@code source}: the source itself when it is a dataset file already (made by
+     * {@code hogwild convert}), the cached one when it is complete and was made from the source as it is
+     * now, else a fresh conversion.
      *
      * @param log receives a one-line notice when the source is converted
      */
     public Path resolve(final Path source, final int threads, final java.util.function.Consumer<String> log)
         throws IOException
     {
+        if (Dataset.isDatasetFile(source))
+        {
+            return source; // already converted, by hogwild convert
+        }
         final Path cached = cachedPathOf(source);
         if (Files.isRegularFile(cached) && Files.isRegularFile(source))
         {

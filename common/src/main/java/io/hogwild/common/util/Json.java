@@ -71,8 +71,7 @@ public final class Json
         else if (value instanceof Double || value instanceof Float)
         {
             final double d = ((Number)value).doubleValue();
-            out.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1") :
-                "null");
+            out.append(Double.isFinite(d) ? number(d) : "null");
         }
         else if (value instanceof Number || value instanceof Boolean)
         {
@@ -82,6 +81,16 @@ public final class Json
         {
             string(out, value.toString());
         }
+    }
+
+    /** Six significant digits, without trailing zeros of the fraction (and never of the integer part). */
+    static String number(final double d)
+    {
+        final String text = String.format(Locale.ROOT, "%.6g", d);
+        final int exponent = text.indexOf('e');
+        final String mantissa = exponent < 0 ? text : text.substring(0, exponent);
+        final String suffix = exponent < 0 ? "" : text.substring(exponent);
+        return (mantissa.indexOf('.') < 0 ? mantissa : mantissa.replaceFirst("\\.?0+$", "")) + suffix;
     }
 
     private static void string(final StringBuilder out, final String text)

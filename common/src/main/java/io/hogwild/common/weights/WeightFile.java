@@ -169,12 +169,16 @@ public final class WeightFile implements AutoCloseable
         }
 
         final UnsafeBuffer header = new UnsafeBuffer(mapped);
+        // The version first, with an acquire load: once it is set, every other field is (a file still
+        // being created reads as "not ready", not as "wrong magic").
+        final int version = header.getIntAcquire(VERSION_OFFSET);
         if (header.getLong(MAGIC_OFFSET) != MAGIC)
         {
             IoUtil.unmap(mapped);
-            throw new WeightFileException(path + ": not a hogwild weight file (wrong magic)");
+            throw new WeightFileException(path + ": " + (version == 0 ?
+                "not a hogwild weight file, or one whose coordinator has not finished writing it (no magic)" :
+                "not a hogwild weight file (wrong magic)"));
         }
-        final int version = header.getIntAcquire(VERSION_OFFSET);
         if (version != VERSION)
         {
             IoUtil.unmap(mapped);
@@ -185,7 +189,10 @@ public final class WeightFile implements AutoCloseable
         }
         final int workers = header.getInt(WORKER_COUNT_OFFSET);
         final long dim = header.getLong(DIMENSION_OFFSET);
-        if (workers < 1 || workers > MAX_WORKERS || dim < 0 || mapped.capacity() < fileLength(workers, dim))
+        if (workers < 1 || workers > MAX_WORKERS || dim < 0 || dim > Integer.MAX_VALUE / Float.BYTES ||
+            mapped.capacity() < fileLength(workers, dim) ||
+            header.getLong(WEIGHTS_OFFSET_OFFSET) != weightsOffset(workers) ||
+            header.getLong(REGULARISATION_OFFSET_OFFSET) != regularisationOffset(workers, dim))
         {
             IoUtil.unmap(mapped);
             throw new WeightFileException(path + ": truncated or corrupt weight file (" + mapped.capacity() +

@@ -1,6 +1,7 @@
 package io.hogwild.common.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,17 @@ class DatasetTest
             assertTrue(assertThrows(DatasetFileException.class, data::verify).getMessage()
                 .contains("feature index 99"));
         }
+    }
+
+    @Test
+    void shouldTakeAConvertedFileAsIs() throws IOException
+    {
+        final Path converted = tinyDataset(dir.resolve("converted.hwd"));
+        assertTrue(Dataset.isDatasetFile(converted));
+        assertEquals(converted, new DatasetCache(dir.resolve("cache")).resolve(converted, 1, line -> { }));
+        final Path text = dir.resolve("text.libsvm");
+        Files.writeString(text, "+1 1:1\n");
+        assertFalse(Dataset.isDatasetFile(text));
     }
 
     @Test

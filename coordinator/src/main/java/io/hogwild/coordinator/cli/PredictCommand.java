@@ -50,6 +50,7 @@ public final class PredictCommand implements Callable<Integer>
         try (Dataset rows = Dataset.open(datasetFile);
             BufferedWriter predictions = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.US_ASCII))
         {
+            rows.verify();
             for (long row = 0; row < rows.rows(); row++)
             {
                 double dot = linear.bias() >= 0 ? w[features] * linear.bias() : 0;
