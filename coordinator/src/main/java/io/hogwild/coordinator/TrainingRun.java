@@ -342,6 +342,7 @@ public final class TrainingRun
                 step, Settings.AUTO_STEP_SCALE, squaredNorms / trainRows));
         }
         double bestLoss = Double.POSITIVE_INFINITY;
+        BestEpoch best = null;
         int epochsWithoutImprovement = 0;
         double trainSeconds = 0;
         long samplesTotal = 0;
@@ -392,10 +393,13 @@ public final class TrainingRun
                     testing == null ? "-" : fmt(testing.accuracy()), human(samplesPerSecond), epochSeconds));
 
                 final double monitored = validation.rows() > 0 ? validation.meanLoss() : trainLoss;
-                if (bestLoss == Double.POSITIVE_INFINITY || monitored < bestLoss - MIN_RELATIVE_IMPROVEMENT * Math.abs(bestLoss))
+                if (bestLoss == Double.POSITIVE_INFINITY ||
+                    monitored < bestLoss - MIN_RELATIVE_IMPROVEMENT * Math.abs(bestLoss))
                 {
                     bestLoss = monitored;
                     epochsWithoutImprovement = 0;
+                    best = new BestEpoch(epoch, trainLoss, validation, testing,
+                        validation.rows() > 0 ? copyInto(best == null ? null : best.weights(), file) : null);
                 }
                 else if (settings.patience() > 0 && ++epochsWithoutImprovement >= settings.patience())
                 {
@@ -410,6 +414,22 @@ public final class TrainingRun
             }
         }
 
+        if (best != null && best.weights() != null && best.epoch() != epoch)
+        {
+            // Early stopping keeps the weights of the best validation loss, not the last, noisier ones.
+            // The workers wait at the barrier: nothing else writes the weights now.
+            final var weights = file.weights();
+            for (int u = 0; u < best.weights().length; u++)
+            {
+                weights.putFloat(u * Float.BYTES, best.weights()[u]);
+            }
+            validation = best.validation();
+            testing = best.testing();
+            trainLoss = best.trainLoss();
+            log.accept(String.format(Locale.ROOT, "keeping the weights of epoch %d, the best validation loss (%.4f)",
+                best.epoch(), validation.meanLoss()));
+        }
+
         final Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("test_accuracy", testing == null ? null : testing.accuracy());
         summary.put("test_loss", testing == null ? null : testing.meanLoss());
@@ -417,6 +437,7 @@ public final class TrainingRun
         summary.put("val_loss", validation.meanLoss());
         summary.put("train_loss", trainLoss);
         summary.put("epochs", epoch);
+        summary.put("best_epoch", best == null ? epoch : best.epoch());
         summary.put("stopped_early", stoppedEarly);
         summary.put("train_seconds", round(trainSeconds));
         summary.put("samples_per_second", Math.round(samplesTotal / trainSeconds));
@@ -440,6 +461,22 @@ public final class TrainingRun
             progress.clear();
         }
         return summary;
+    }
+
+    /** The epoch with the best validation loss so far, its figures and (with validation rows) its weights. */
+    private record BestEpoch(int epoch, double trainLoss, Evaluation validation, Evaluation testing, float[] weights)
+    {
+    }
+
+    private static float[] copyInto(final float[] reuse, final WeightFile file)
+    {
+        final float[] copy = reuse != null ? reuse : new float[(int)file.dimension()];
+        final var weights = file.weights();
+        for (int u = 0; u < copy.length; u++)
+        {
+            copy[u] = weights.getFloat(u * Float.BYTES);
+        }
+        return copy;
     }
 
     private void checkFinite(final WeightFile file, final long epoch, final double trainLoss)
