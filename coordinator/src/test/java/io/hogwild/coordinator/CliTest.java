@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import io.hogwild.coordinator.cli.HogwildCli;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +94,20 @@ class CliTest
             "--out", dir.resolve("a").toString());
         assertEquals(HogwildCli.EXIT_USAGE, refused.exitCode());
         assertTrue(refused.err().contains("--procs must be in"), refused.err());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldStopWithAClearMessageWhenTheWeightsDiverge()
+    {
+        final String prefix = TestSupport.generate(dir, 3_000, 100, 200, 10);
+        final Path out = dir.resolve("diverged");
+        final TestSupport.Outcome outcome = cli("-q", "--data", prefix + ".train.libsvm", "--procs", "2",
+            "--lr", "1e38", "--lambda", "0", "--out", out.toString());
+        assertEquals(HogwildCli.EXIT_FAILED, outcome.exitCode(), outcome.err());
+        assertTrue(outcome.err().contains("became NaN or infinite in epoch 1") &&
+            outcome.err().contains("try a smaller --lr"), outcome.err());
+        assertFalse(Files.exists(out.resolve("summary.json")));
     }
 
     @Test
