@@ -27,6 +27,6 @@ if needs_build; then
 fi
 
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-flags="$(sed -n 's/^hogwild\.jvm\.flags=//p' "$root/jvm.properties")"
+flags="$(sed -n 's/^hogwild\.jvm\.\(run\.\)\{0,1\}flags=//p' "$root/jvm.properties" | tr '\n' ' ')"
 # shellcheck disable=SC2086 # the flags are a space-separated list by design
 exec "$java" $flags -jar "$jar" "$@"

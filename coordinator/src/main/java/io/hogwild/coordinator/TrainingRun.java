@@ -60,7 +60,7 @@ public final class TrainingRun
     private final PrintStream out;
     private final Consumer<String> log;
     private final Progress progress;
-    private final List<WorkerProcess> workers = new ArrayList<>();
+    private final List<WorkerHandle> workers = new ArrayList<>();
     private final Consumer<String> workerOutput;
     private final StalenessWatch[] workerHeartbeats;
     /** Guards the end of a run: finishing and the shutdown hook exclude each other. */
@@ -98,7 +98,7 @@ public final class TrainingRun
                 System.err.println(line);
             }
         };
-        this.workerHeartbeats = new StalenessWatch[settings.procs()];
+        this.workerHeartbeats = new StalenessWatch[workerCount()];
         for (int i = 0; i < workerHeartbeats.length; i++)
         {
             workerHeartbeats[i] = new StalenessWatch();
@@ -108,11 +108,6 @@ public final class TrainingRun
     /** Runs the whole training; returns the summary written to {@code summary.json}. */
     public Map<String, Object> run() throws IOException, InterruptedException
     {
-        if (settings.threads() > 0)
-        {
-            throw new SettingsException("--threads: thread mode is not available in this version yet; " +
-                "use --procs N for N worker processes");
-        }
         final long wallStartNs = System.nanoTime();
         final DatasetCache cache = DatasetCache.fromEnvironment();
         final int cores = Runtime.getRuntime().availableProcessors();
@@ -151,7 +146,8 @@ public final class TrainingRun
                 {
                     Runtime.getRuntime().removeShutdownHook(hook);
                     final WeightFile file = weightFile;
-                    if (file != null)
+                    // A worker thread that ignored the stop command still reads the mapping: leave it mapped.
+                    if (file != null && workers.stream().noneMatch(WorkerHandle::isAlive))
                     {
                         weightFile = null;
                         file.close();
@@ -187,7 +183,7 @@ public final class TrainingRun
 
     private long checkWeightFileFits(final long dimension)
     {
-        if (WeightFileLayout.fileLength(settings.procs(), dimension) > Integer.MAX_VALUE)
+        if (WeightFileLayout.fileLength(workerCount(), dimension) > Integer.MAX_VALUE)
         {
             throw new SettingsException("dimension " + dimension + " (the largest feature index of the train and " +
                 "test data, or --dim) needs a weight file over 2 GiB, which this version cannot map");
@@ -240,7 +236,7 @@ public final class TrainingRun
     private Map<String, Object> train(final Dataset train, final Dataset test, final int dimension,
         final Path runDir, final long wallStartNs) throws IOException, InterruptedException
     {
-        final int procs = settings.procs();
+        final int procs = workerCount();
         final long seed = settings.seed();
         final double valFraction = settings.valFraction();
         final long trainRows = DataSplit.trainRows(train, seed, valFraction);
@@ -267,8 +263,8 @@ public final class TrainingRun
         Files.writeString(runDir.resolve("settings.json"), Json.write(effective));
 
         log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
-            "%,d non-zeros; %d worker processes, %s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
-            dimension, train.nnz(), procs, settings.sync().cliName(), settings.loss().cliName(), runDir));
+            "%,d non-zeros; %d worker %s, %s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
+            dimension, train.nnz(), procs, threads() ? "threads" : "processes", settings.sync().cliName(), settings.loss().cliName(), runDir));
 
         final Thread heartbeat = startCoordinatorHeartbeat(file);
         try
@@ -277,7 +273,8 @@ public final class TrainingRun
             final List<String> jvmOptions = WorkerProcess.jvmOptions(trainRows / procs + 1);
             for (int i = 0; i < procs; i++)
             {
-                workers.add(WorkerProcess.start(i, weightPath, train.path(), jvmOptions, workerOutput));
+                workers.add(threads() ? WorkerThread.start(i, file, train) :
+                    WorkerProcess.start(i, weightPath, train.path(), jvmOptions, workerOutput));
             }
             awaitAttached(file);
             final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
@@ -443,7 +440,7 @@ public final class TrainingRun
         summary.put("samples_per_second", Math.round(samplesTotal / trainSeconds));
         summary.put("nonzeros_per_second", Math.round(nonzerosPerEpoch * (double)epoch / trainSeconds));
         summary.put("startup_seconds", round(startupSeconds));
-        summary.put("mode", "procs");
+        summary.put("mode", threads() ? "threads" : "procs");
         summary.put("workers", file.workerCount());
         summary.put("sync", settings.sync().cliName());
         summary.put("loss", settings.loss().cliName());
@@ -501,7 +498,7 @@ public final class TrainingRun
         while (true)
         {
             boolean all = true;
-            for (final WorkerProcess worker : workers)
+            for (final WorkerHandle worker : workers)
             {
                 checkAlive(worker, 0);
                 all &= file.workerState(worker.index()) != WorkerState.NOT_STARTED;
@@ -533,7 +530,7 @@ public final class TrainingRun
         {
             boolean all = true;
             long done = 0;
-            for (final WorkerProcess worker : workers)
+            for (final WorkerHandle worker : workers)
             {
                 final int i = worker.index();
                 if (file.workerEpochReached(i) < epoch)
@@ -559,13 +556,12 @@ public final class TrainingRun
         }
     }
 
-    private void checkAlive(final WorkerProcess worker, final long epoch)
+    private void checkAlive(final WorkerHandle worker, final long epoch)
     {
         if (!worker.isAlive())
         {
-            throw new RunFailedException("worker " + worker.index() + " (pid " + worker.pid() + ") exited with code " +
-                worker.exitValue() + (epoch > 0 ? " during epoch " + epoch : " before attaching") +
-                "; its output is above, prefixed [worker " + worker.index() + "]");
+            throw new RunFailedException(worker.describeEnd() + (epoch > 0 ? " during epoch " + epoch :
+                " before attaching") + (threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]"));
         }
         final WeightFile file = weightFile;
         if (epoch > 0 && file != null)
@@ -607,7 +603,7 @@ public final class TrainingRun
     {
         file.command(Command.STOP);
         final long deadline = System.currentTimeMillis() + EXIT_TIMEOUT_MS;
-        for (final WorkerProcess worker : workers)
+        for (final WorkerHandle worker : workers)
         {
             if (!worker.awaitExit(Math.max(1, deadline - System.currentTimeMillis())))
             {
@@ -627,7 +623,7 @@ public final class TrainingRun
             file.runState(RunState.FAILED);
         }
         file.command(Command.STOP);
-        for (final WorkerProcess worker : workers)
+        for (final WorkerHandle worker : workers)
         {
             try
             {
@@ -659,7 +655,7 @@ public final class TrainingRun
         }
         file.runState(RunState.INTERRUPTED);
         file.command(Command.STOP);
-        for (final WorkerProcess worker : workers)
+        for (final WorkerHandle worker : workers)
         {
             try
             {
@@ -676,14 +672,29 @@ public final class TrainingRun
         file.force();
     }
 
+    /** The PIDs of the processes that ran workers: one per worker process, the coordinator's for threads. */
     private List<Long> workerPids()
     {
         final List<Long> pids = new ArrayList<>();
-        for (final WorkerProcess worker : workers)
+        for (final WorkerHandle worker : workers)
         {
-            pids.add(worker.pid());
+            if (!pids.contains(worker.pid()))
+            {
+                pids.add(worker.pid());
+            }
         }
         return pids;
+    }
+
+    /** True when the workers are threads of this JVM ({@code --threads N}), false for processes. */
+    private boolean threads()
+    {
+        return settings.threads() > 0;
+    }
+
+    private int workerCount()
+    {
+        return threads() ? settings.threads() : settings.procs();
     }
 
     private static String csv(final double value)

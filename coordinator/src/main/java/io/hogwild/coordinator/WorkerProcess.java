@@ -20,7 +20,7 @@ import io.hogwild.worker.WorkerMain;
  * index as arguments. Its stdout and stderr reach {@code output} line by line with a {@code [worker i]}
  * prefix.
  */
-public final class WorkerProcess
+public final class WorkerProcess implements WorkerHandle
 {
     private final int index;
     private final Process process;
@@ -41,8 +41,7 @@ public final class WorkerProcess
         options.add("-Xms16m");
         options.add("-Xmx" + heapMb + "m");
         options.add("-XX:+UseSerialGC");
-        // Indices were checked against the dimension when the dataset was opened (Dataset.verify).
-        options.add("-Dagrona.disable.bounds.checks=true");
+        options.addAll(JvmFlags.runFlags());
         return options;
     }
 
@@ -86,28 +85,32 @@ public final class WorkerProcess
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    @Override
     public int index()
     {
         return index;
     }
 
+    @Override
     public long pid()
     {
         return process.pid();
     }
 
+    @Override
     public boolean isAlive()
     {
         return process.isAlive();
     }
 
-    /** Exit code; only meaningful once {@link #isAlive()} is false. */
-    public int exitValue()
+    @Override
+    public String describeEnd()
     {
-        return process.exitValue();
+        return "worker " + index + " (pid " + process.pid() + ") exited with code " + process.exitValue();
     }
 
     /** Waits up to {@code timeoutMs} for the process to end and its output to drain; true when it ended. */
+    @Override
     public boolean awaitExit(final long timeoutMs) throws InterruptedException
     {
         final boolean ended = process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
@@ -119,6 +122,7 @@ public final class WorkerProcess
     }
 
     /** Kills the process and its descendants (SIGKILL). */
+    @Override
     public void kill()
     {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

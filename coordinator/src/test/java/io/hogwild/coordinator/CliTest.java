@@ -56,7 +56,7 @@ class CliTest
         "--batch 0|--batch must be in [1, 1048576], was 0",
         "--val-fraction 1.5|--val-fraction must be in [0, 1), was 1.5",
         "--sync foo|--sync must be one of lockfree, was 'foo'",
-        "--threads 2|--threads: thread mode is not available in this version yet",
+        "--threads -1|--threads must be in [0, 4096], was -1",
     })
     void shouldRefuseBadOptionsBeforeForkingAnything(final String options, final String message) throws IOException
     {

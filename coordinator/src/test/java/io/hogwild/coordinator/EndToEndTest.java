@@ -148,6 +148,27 @@ class EndToEndTest
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldTrainWithTheSameWorkersOnThreadsOfOneJvm() throws IOException
+    {
+        final String prefix = TestSupport.generate(dir, 20_000, 4_000, 3_000, 30);
+        final Path run = dir.resolve("threads");
+        final int code = io.hogwild.coordinator.cli.HogwildCli.execute("--data", prefix + ".train.libsvm", "--test",
+            prefix + ".test.libsvm", "--threads", "2", "--epochs", "8", "--out", run.toString());
+        assertEquals(0, code);
+        final String summary = read(run.resolve("summary.json"));
+        assertTrue(summary.contains("\"mode\": \"threads\""), summary);
+        assertEquals(2, number(summary, "workers"));
+        assertEquals(List.of(ProcessHandle.current().pid()), workerPids(summary), "threads run in this JVM");
+        assertTrue(number(summary, "test_accuracy") > 0.85, summary);
+        try (WeightFile weights = WeightFile.open(run.resolve("weights.bin"), false))
+        {
+            assertEquals(RunState.FINISHED, weights.runState());
+            assertTrue(weights.workerSamplesDone(0) > 0 && weights.workerSamplesDone(1) > 0);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldReachTheExactSolversAccuracyOnA9a() throws IOException
     {
         final Path run = dir.resolve("a9a");

@@ -25,7 +25,7 @@ import io.hogwild.common.sgd.SyncMode;
  * @param data          training data in LIBSVM format; null for the generated RCV1-shaped default
  * @param test          test data in LIBSVM format; null for none (or the default's test split)
  * @param procs         worker processes
- * @param threads       worker threads in the coordinator's JVM (0: processes)
+ * @param threads       worker threads in the coordinator's JVM; when above 0 they replace the processes
  * @param epochs        maximum number of passes over the training rows
  * @param lr            step size of the first epoch; NaN for {@value #AUTO} (see {@link #firstStep})
  * @param decay         factor applied to the step size after each epoch
@@ -93,7 +93,7 @@ public record Settings(
         new Option("data", "FILE", "", "Training data, LIBSVM format (default: a generated RCV1-shaped set)"),
         new Option("test", "FILE", "", "Test data, LIBSVM format, scored after every epoch"),
         new Option("procs", "N", CORES, "Worker processes (default: the number of cores)"),
-        new Option("threads", "N", "0", "Worker threads in one JVM instead of processes (reserved)"),
+        new Option("threads", "N", "0", "Worker threads in the coordinator's JVM instead of processes (0: use --procs)"),
         new Option("epochs", "N", DEFAULT_EPOCHS, "Maximum passes over the training rows"),
         new Option("lr", "STEP", DEFAULT_LR, "Step size of the first epoch; auto: " + AUTO_STEP_SCALE + " / (mean squared norm of the training rows)"),
         new Option("decay", "F", DEFAULT_DECAY, "Step size factor after each epoch, in (0, 1]"),

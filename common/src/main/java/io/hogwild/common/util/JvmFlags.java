@@ -13,15 +13,28 @@ import java.util.Properties;
  */
 public final class JvmFlags
 {
-    /** The key in jvm.properties. */
+    /** The key of the flags every hogwild JVM needs, tests included. */
     public static final String KEY = "hogwild.jvm.flags";
+    /** The key of the flags of production runs only (run.sh and worker JVMs). */
+    public static final String RUN_KEY = "hogwild.jvm.run.flags";
 
     private JvmFlags()
     {
     }
 
-    /** The flags, one list element each. */
+    /** The flags every hogwild JVM needs, one list element each. */
     public static List<String> flags()
+    {
+        return read(KEY);
+    }
+
+    /** The flags of production runs (run.sh, worker JVMs), one list element each. */
+    public static List<String> runFlags()
+    {
+        return read(RUN_KEY);
+    }
+
+    private static List<String> read(final String key)
     {
         try (InputStream in = JvmFlags.class.getResourceAsStream("/io/hogwild/common/jvm.properties"))
         {
@@ -31,7 +44,7 @@ public final class JvmFlags
             }
             final Properties properties = new Properties();
             properties.load(in);
-            final String flags = properties.getProperty(KEY, "").trim();
+            final String flags = properties.getProperty(key, "").trim();
             return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
         }
         catch (final IOException ex)
