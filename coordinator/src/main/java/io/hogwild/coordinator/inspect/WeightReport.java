@@ -153,6 +153,11 @@ public final class WeightReport
         return stats;
     }
 
+    private static String short6(final Object value)
+    {
+        return value instanceof Number number ? String.format(Locale.ROOT, "%.6g", number.doubleValue()) : "-";
+    }
+
     /** The report as text for a terminal. */
     @SuppressWarnings("unchecked")
     public static String text(final Map<String, Object> report)
@@ -181,7 +186,8 @@ public final class WeightReport
         }
         final Map<String, Object> stats = (Map<String, Object>)report.get("weights");
         out.append(String.format(Locale.ROOT, "weights: norm %.6g  non-zeros %s  min %s  max %s%s%n",
-            ((Number)stats.get("norm")).doubleValue(), stats.get("nonzeros"), stats.get("min"), stats.get("max"),
+            ((Number)stats.get("norm")).doubleValue(), stats.get("nonzeros"), short6(stats.get("min")),
+            short6(stats.get("max")),
             ((Number)stats.get("non_finite")).longValue() > 0 ? "  NON-FINITE " + stats.get("non_finite") : ""));
         final List<Object> top = (List<Object>)stats.get("top");
         if (!top.isEmpty())
