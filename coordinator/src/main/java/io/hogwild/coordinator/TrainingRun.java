@@ -125,8 +125,11 @@ public final class TrainingRun
             testFile = settings.test() == null ? null : cache.resolve(settings.test(), cores, log);
         }
 
-        try (Dataset train = Dataset.open(trainFile); Dataset test = testFile == null ? null : Dataset.open(testFile))
+        final Dataset train = Dataset.open(trainFile);
+        Dataset test = null;
+        try
         {
+            test = testFile == null ? null : Dataset.open(testFile);
             train.verify();
             if (test != null)
             {
@@ -145,18 +148,30 @@ public final class TrainingRun
                 try
                 {
                     Runtime.getRuntime().removeShutdownHook(hook);
-                    final WeightFile file = weightFile;
-                    // A worker thread that ignored the stop command still reads the mapping: leave it mapped.
-                    if (file != null && workers.stream().noneMatch(WorkerHandle::isAlive))
-                    {
-                        weightFile = null;
-                        file.close();
-                    }
                 }
                 catch (final IllegalStateException ignored)
                 {
-                    // Already shutting down: the hook is running or ran, and the mapping goes with the JVM.
+                    // Already shutting down: the hook is running or ran.
                 }
+            }
+        }
+        finally
+        {
+            // A worker thread that ignored the stop command still reads the mappings: leave them mapped
+            // (they go with the JVM) rather than pull memory from under it.
+            if (workers.stream().noneMatch(WorkerHandle::isAlive))
+            {
+                final WeightFile file = weightFile;
+                if (file != null)
+                {
+                    weightFile = null;
+                    file.close();
+                }
+                if (test != null)
+                {
+                    test.close();
+                }
+                train.close();
             }
         }
     }
@@ -300,7 +315,7 @@ public final class TrainingRun
             }
             return summary;
         }
-        catch (final RuntimeException | IOException | InterruptedException ex)
+        catch (final Throwable ex)
         {
             fail(file);
             throw ex;
@@ -434,7 +449,7 @@ public final class TrainingRun
         summary.put("val_loss", validation.meanLoss());
         summary.put("train_loss", trainLoss);
         summary.put("epochs", epoch);
-        summary.put("best_epoch", best == null ? epoch : best.epoch());
+        summary.put("best_epoch", best == null || best.weights() == null ? epoch : best.epoch());
         summary.put("stopped_early", stoppedEarly);
         summary.put("train_seconds", round(trainSeconds));
         summary.put("samples_per_second", Math.round(samplesTotal / trainSeconds));
@@ -610,7 +625,11 @@ public final class TrainingRun
                 log.accept("worker " + worker.index() + " did not exit within " + EXIT_TIMEOUT_MS / 1000 +
                     " s of the stop command; killing it");
                 worker.kill();
-                worker.awaitExit(EXIT_TIMEOUT_MS);
+                if (!worker.awaitExit(EXIT_TIMEOUT_MS))
+                {
+                    throw new RunFailedException("worker " + worker.index() + " (pid " + worker.pid() +
+                        ") is still running after the stop command; the weights are not final");
+                }
             }
         }
     }

@@ -27,6 +27,8 @@ public final class WorkerThread implements WorkerHandle
             catch (final Throwable ex)
             {
                 failure = ex;
+                System.err.println("[worker " + index + "] failed:");
+                ex.printStackTrace();
             }
         }, "hogwild-worker-" + index);
         thread.setDaemon(true);

@@ -49,8 +49,8 @@ public final class Worker
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
     private final StalenessWatch coordinatorHeartbeat = new StalenessWatch();
     private long samplesDone;
-    private long lastHeartbeatMs;
-    private long lastCoordinatorCheckMs;
+    private long lastHeartbeatNs;
+    private long lastCoordinatorCheckNs;
 
     /**
      * @param file  the mapped weight file (its configuration fixes loss, batch, seed and split)
@@ -86,10 +86,9 @@ public final class Worker
     /** Runs epochs as they are released until the stop command, or until the coordinator is gone. */
     public Outcome run()
     {
-        final long now = System.currentTimeMillis();
-        file.attachWorker(index, ProcessHandle.current().pid(), now);
-        lastHeartbeatMs = now;
-        lastCoordinatorCheckMs = now;
+        file.attachWorker(index, ProcessHandle.current().pid(), System.currentTimeMillis());
+        lastHeartbeatNs = System.nanoTime();
+        lastCoordinatorCheckNs = lastHeartbeatNs;
         long epoch = file.epochsCompleted() + 1;
         samplesDone = file.workerSamplesDone(index);
         try
@@ -134,7 +133,7 @@ public final class Worker
             {
                 return null;
             }
-            if (!beat(System.currentTimeMillis()))
+            if (!beat(System.nanoTime()))
             {
                 return Outcome.COORDINATOR_GONE;
             }
@@ -158,7 +157,7 @@ public final class Worker
             {
                 return Outcome.STOPPED;
             }
-            if (!beat(System.currentTimeMillis()))
+            if (!beat(System.nanoTime()))
             {
                 return Outcome.COORDINATOR_GONE;
             }
@@ -167,23 +166,27 @@ public final class Worker
         return null;
     }
 
-    /** Beats the heartbeat when due and checks the coordinator; false when the coordinator is gone. */
-    private boolean beat(final long nowMs)
+    /**
+     * Beats the heartbeat when due and checks the coordinator; false when the coordinator is gone.
+     * Intervals are timed by the monotonic clock; the heartbeat value written is wall-clock milliseconds,
+     * for humans reading {@code inspect}.
+     */
+    private boolean beat(final long nowNs)
     {
-        if (nowMs - lastHeartbeatMs >= HEARTBEAT_INTERVAL_MS)
+        if (nowNs - lastHeartbeatNs >= HEARTBEAT_INTERVAL_MS * 1_000_000L)
         {
-            file.workerHeartbeat(index, nowMs);
-            lastHeartbeatMs = nowMs;
+            file.workerHeartbeat(index, System.currentTimeMillis());
+            lastHeartbeatNs = nowNs;
         }
-        if (nowMs - lastCoordinatorCheckMs >= COORDINATOR_CHECK_INTERVAL_MS)
+        if (nowNs - lastCoordinatorCheckNs >= COORDINATOR_CHECK_INTERVAL_MS * 1_000_000L)
         {
-            lastCoordinatorCheckMs = nowMs;
-            return isCoordinatorAlive(nowMs);
+            lastCoordinatorCheckNs = nowNs;
+            return isCoordinatorAlive();
         }
         return true;
     }
 
-    private boolean isCoordinatorAlive(final long nowMs)
+    private boolean isCoordinatorAlive()
     {
         if (coordinatorPid == ProcessHandle.current().pid())
         {
