@@ -279,13 +279,14 @@ public final class TrainingRun
 
         log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
             "%,d non-zeros; %d worker %s, %s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
-            dimension, train.nnz(), procs, threads() ? "threads" : "processes", settings.sync().cliName(), settings.loss().cliName(), runDir));
+            dimension, train.nnz(), procs, threads() ? "threads" : "processes", settings.sync().cliName(),
+            settings.loss().cliName(), runDir));
 
         final Thread heartbeat = startCoordinatorHeartbeat(file);
         try
         {
             final long startupStartNs = System.nanoTime();
-            final List<String> jvmOptions = WorkerProcess.jvmOptions(trainRows / procs + 1);
+            final List<String> jvmOptions = threads() ? List.of() : WorkerProcess.jvmOptions(trainRows / procs + 1);
             for (int i = 0; i < procs; i++)
             {
                 workers.add(threads() ? WorkerThread.start(i, file, train) :
@@ -410,8 +411,9 @@ public final class TrainingRun
                 {
                     bestLoss = monitored;
                     epochsWithoutImprovement = 0;
-                    best = new BestEpoch(epoch, trainLoss, validation, testing,
-                        validation.rows() > 0 ? copyInto(best == null ? null : best.weights(), file) : null);
+                    // With validation rows every best epoch has weights, so the first copy's array is reused.
+                    best = new BestEpoch(epoch, trainLoss, validation, testing, validation.rows() == 0 ? null :
+                        file.copyWeights(best != null ? best.weights() : new float[(int)file.dimension()]));
                 }
                 else if (settings.patience() > 0 && ++epochsWithoutImprovement >= settings.patience())
                 {
@@ -430,11 +432,7 @@ public final class TrainingRun
         {
             // Early stopping keeps the weights of the best validation loss, not the last, noisier ones.
             // The workers wait at the barrier: nothing else writes the weights now.
-            final var weights = file.weights();
-            for (int u = 0; u < best.weights().length; u++)
-            {
-                weights.putFloat(u * Float.BYTES, best.weights()[u]);
-            }
+            file.putWeights(best.weights());
             validation = best.validation();
             testing = best.testing();
             trainLoss = best.trainLoss();
@@ -478,17 +476,6 @@ public final class TrainingRun
     /** The epoch with the best validation loss so far, its figures and (with validation rows) its weights. */
     private record BestEpoch(int epoch, double trainLoss, Evaluation validation, Evaluation testing, float[] weights)
     {
-    }
-
-    private static float[] copyInto(final float[] reuse, final WeightFile file)
-    {
-        final float[] copy = reuse != null ? reuse : new float[(int)file.dimension()];
-        final var weights = file.weights();
-        for (int u = 0; u < copy.length; u++)
-        {
-            copy[u] = weights.getFloat(u * Float.BYTES);
-        }
-        return copy;
     }
 
     private void checkFinite(final WeightFile file, final long epoch, final double trainLoss)
@@ -641,6 +628,12 @@ public final class TrainingRun
         {
             file.runState(RunState.FAILED);
         }
+        reapWorkers(file);
+    }
+
+    /** Commands a stop, gives every worker 2 s to obey, then kills the rest: no worker outlives the run. */
+    private void reapWorkers(final WeightFile file)
+    {
         file.command(Command.STOP);
         for (final WorkerHandle worker : workers)
         {
@@ -673,21 +666,7 @@ public final class TrainingRun
             interrupted = true;
         }
         file.runState(RunState.INTERRUPTED);
-        file.command(Command.STOP);
-        for (final WorkerHandle worker : workers)
-        {
-            try
-            {
-                if (!worker.awaitExit(2_000))
-                {
-                    worker.kill();
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                worker.kill();
-            }
-        }
+        reapWorkers(file);
         file.force();
     }
 

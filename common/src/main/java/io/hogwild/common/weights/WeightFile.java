@@ -442,15 +442,29 @@ public final class WeightFile implements AutoCloseable
         return regularisation;
     }
 
-    /** Copies the weights out (for evaluation outside the epoch, or writing a model). */
+    /** Copies the weights out (for writing a model); call it while no worker writes them. */
     public float[] copyWeights()
     {
-        final float[] copy = new float[(int)dimension];
-        for (int u = 0; u < copy.length; u++)
+        return copyWeights(new float[(int)dimension]);
+    }
+
+    /** Copies the weights into {@code into} (of length {@link #dimension()}) and returns it. */
+    public float[] copyWeights(final float[] into)
+    {
+        for (int u = 0; u < into.length; u++)
         {
-            copy[u] = weights.getFloat(u * Float.BYTES);
+            into[u] = weights.getFloat(u * Float.BYTES);
         }
-        return copy;
+        return into;
+    }
+
+    /** Overwrites the weights with {@code values} (of length {@link #dimension()}); call it while no worker runs. */
+    public void putWeights(final float[] values)
+    {
+        for (int u = 0; u < values.length; u++)
+        {
+            weights.putFloat(u * Float.BYTES, values[u]);
+        }
     }
 
     /** Flushes the mapping to the file (the page cache already shares it between processes). */
