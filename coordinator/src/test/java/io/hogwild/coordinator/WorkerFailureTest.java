@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.coordinator.cli.HogwildCli;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class WorkerFailureTest
     {
     }
 
-    private LongRun startLongRun()
+    private LongRun startLongRun(final String sync)
     {
         final String prefix = TestSupport.generate(dir, 40_000, 100, 2_000, 40);
         final Path run = dir.resolve("run");
@@ -48,7 +49,7 @@ class WorkerFailureTest
         final CompletableFuture<Integer> training = CompletableFuture.supplyAsync(() -> HogwildCli.execute(
             new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
             "--data", prefix + ".train.libsvm", "--procs", "2", "--epochs", "1000", "--patience", "0", "-q",
-            "--out", run.toString()));
+            "--sync", sync, "--out", run.toString()));
         final Path weights = run.resolve("weights.bin");
         await(() -> trainingWorkerPid(weights) != 0 || training.isDone(), 60_000, "a released epoch");
         final long pid = trainingWorkerPid(weights);
@@ -67,20 +68,24 @@ class WorkerFailureTest
         }
     }
 
-    @Test
+    /** In the locking modes the killed worker may die holding the lock: the others must not wait forever. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lockfree", "lock", "atomic", "filelock"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldFailTheRunWhenAWorkerIsKilled() throws Exception
+    void shouldFailTheRunWhenAWorkerIsKilled(final String sync) throws Exception
     {
-        final LongRun run = startLongRun();
+        final LongRun run = startLongRun(sync);
         assertTrue(ProcessHandle.of(run.workerPid()).orElseThrow().destroyForcibly(), "SIGKILL sent to worker 0");
         assertFailedWithoutSummary(run, "worker 0 (pid " + run.workerPid() + ") exited with code 137");
     }
 
-    @Test
+    /** With --sync lock a stopped lock holder leaves the other worker spinning: it must keep beating and obey. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lockfree", "lock"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldFailTheRunWhenAWorkerStopsBeating() throws Exception
+    void shouldFailTheRunWhenAWorkerStopsBeating(final String sync) throws Exception
     {
-        final LongRun run = startLongRun();
+        final LongRun run = startLongRun(sync);
         final Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(run.workerPid())).start();
         assertEquals(0, stop.waitFor(), "SIGSTOP sent to worker 0");
         assertFailedWithoutSummary(run, "worker 0 (pid " + run.workerPid() + ") has not beaten its heartbeat");

@@ -3,6 +3,11 @@ package io.hogwild.worker;
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.SgdKernel;
+import io.hogwild.common.sgd.SyncMode;
+import io.hogwild.common.sync.UpdateGuard;
+import io.hogwild.common.sync.WaitAbandonedException;
+import io.hogwild.common.sync.WaitCheck;
+import io.hogwild.common.sync.WeightRegionFileLock;
 import io.hogwild.common.util.StalenessWatch;
 import io.hogwild.common.weights.Command;
 import io.hogwild.common.weights.WeightFile;
@@ -42,6 +47,8 @@ public final class Worker
     private final WeightFile file;
     private final int index;
     private final SgdKernel kernel;
+    /** The file lock of {@code --sync filelock}, closed when the worker ends; else null. */
+    private final WeightRegionFileLock fileLock;
     private final int[] shard;
     private final int[] order;
     private final long seed;
@@ -65,7 +72,14 @@ public final class Worker
         }
         this.file = file;
         this.index = index;
-        this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize());
+        final SyncMode sync = file.syncMode();
+        // A worker waiting for a lock still obeys the stop command and notices a dead coordinator.
+        final WaitCheck waitCheck = () -> file.command() != Command.STOP && beat(System.nanoTime());
+        this.fileLock = sync == SyncMode.FILELOCK ?
+            WeightRegionFileLock.open(file.path(), file.weightsOffset(), file.dimension() * Float.BYTES) : null;
+        final UpdateGuard guard = sync == SyncMode.LOCK ? file.weightLock(index, waitCheck) : fileLock;
+        this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
+            guard);
         this.seed = file.seed();
         this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount());
         final long trainRows = DataSplit.trainRows(data, seed, file.validationFraction());
@@ -117,6 +131,13 @@ public final class Worker
             file.workerState(index, WorkerState.FAILED);
             throw ex;
         }
+        finally
+        {
+            if (fileLock != null)
+            {
+                fileLock.close();
+            }
+        }
     }
 
     /** Waits for the release of {@code epoch}; returns null when released, else why to stop. */
@@ -150,7 +171,14 @@ public final class Worker
         for (int from = 0; from < order.length; from += SLICE_SAMPLES)
         {
             final int to = Math.min(order.length, from + SLICE_SAMPLES);
-            lossSum += kernel.train(order, from, to, step);
+            try
+            {
+                lossSum += kernel.train(order, from, to, step);
+            }
+            catch (final WaitAbandonedException ex)
+            {
+                return file.command() == Command.STOP ? Outcome.STOPPED : Outcome.COORDINATOR_GONE;
+            }
             samplesDone += to - from;
             file.workerSamplesDone(index, samplesDone);
             if (file.command() == Command.STOP)

@@ -105,7 +105,7 @@ public record Settings(
         new Option("seed", "S", DEFAULT_SEED, "Seed of the validation split and of every shuffle"),
         new Option("dim", "D", "0", "Number of features (0: the largest index in the train and test files)"),
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
-        new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree"),
+        new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));
 
     /** The defaults alone. */
@@ -169,6 +169,24 @@ public record Settings(
             sync,
             bool("quiet", v.get("quiet")));
         return settings;
+    }
+
+    /** These settings with another worker set-up and run directory, quiet: one cell of {@code compare}. */
+    public Settings forCell(final int procs, final int threads, final SyncMode sync, final Path out)
+    {
+        return new Settings(data, test, procs, threads, epochs, lr, decay, lambda, loss, batch, valFraction, patience,
+            seed, dim, out, sync, true);
+    }
+
+    /**
+     * The lost-update probe of these settings' worker set-up: one epoch of {@link Loss#COUNT} with step 1, no
+     * regularisation, no validation split and batches of 1 over {@code probeData} (rows of label +1 and values
+     * 1), so that every update adds exactly 1 to each weight its sample touches.
+     */
+    public Settings forLostUpdateProbe(final Path probeData, final long dimension, final Path out)
+    {
+        return new Settings(probeData, null, procs, threads, 1, 1.0, 1.0, 0.0, Loss.COUNT, 1, 0.0, 0, seed, dimension,
+            out, sync, true);
     }
 
     /** Reads a settings file: Java properties whose keys are option names. */

@@ -9,7 +9,13 @@ public enum Loss
     /** Hinge loss {@code max(0, 1 - m)}: a linear SVM. */
     HINGE(0, "hinge"),
     /** Logistic loss {@code log(1 + exp(-m))}: logistic regression. */
-    LOGISTIC(1, "logistic");
+    LOGISTIC(1, "logistic"),
+    /**
+     * Not a loss to train with: the lost-update probe, {@code -m}. Its derivative is -1 at every margin, so on rows of
+     * label +1 and values 1 with no regularisation a step of 1 adds exactly 1 to every coordinate a sample
+     * holds, and the weights count how many updates arrived. Not offered on the command line.
+     */
+    COUNT(2, "count");
 
     private final int code;
     private final String cliName;
@@ -38,6 +44,10 @@ public enum Loss
         {
             return m < 1.0 ? 1.0 - m : 0.0;
         }
+        if (this == COUNT)
+        {
+            return -m;
+        }
         // log(1 + e^-m) without overflow for large |m|.
         return m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
     }
@@ -48,6 +58,10 @@ public enum Loss
         if (this == HINGE)
         {
             return m < 1.0 ? -1.0 : 0.0;
+        }
+        if (this == COUNT)
+        {
+            return -1.0;
         }
         return -1.0 / (1.0 + Math.exp(m));
     }
@@ -64,12 +78,12 @@ public enum Loss
         throw new IllegalArgumentException("unknown loss code " + code);
     }
 
-    /** Parses a command-line name ("hinge", "logistic"); null when unknown. */
+    /** Parses a command-line name ("hinge", "logistic"); null when unknown ({@link #COUNT} is not one). */
     public static Loss fromCliName(final String name)
     {
         for (final Loss loss : values())
         {
-            if (loss.cliName.equalsIgnoreCase(name))
+            if (loss != COUNT && loss.cliName.equalsIgnoreCase(name))
             {
                 return loss;
             }

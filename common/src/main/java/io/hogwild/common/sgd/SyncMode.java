@@ -2,6 +2,7 @@ package io.hogwild.common.sgd;
 
 /**
  * How workers synchronise their writes to the shared weights. Codes are part of the weight file format.
+ * {@link SgdKernel} applies the mode; {@code docs/design.md} compares them.
  */
 public enum SyncMode
 {
@@ -10,7 +11,25 @@ public enum SyncMode
      * that update the same coordinate at once may lose one of the two updates; with sparse data such
      * collisions are rare and SGD tolerates them (Niu et al. 2011).
      */
-    LOCKFREE(0, "lockfree");
+    LOCKFREE(0, "lockfree"),
+    /**
+     * One compare-and-set spin lock in the weight file's header ({@link io.hogwild.common.sync.HeaderSpinLock}),
+     * held over the whole read-modify-write of one sample or mini-batch: the margins are read, the
+     * gradient taken and the weights written by one worker at a time. No update is lost and no read is
+     * stale; workers only overlap outside the critical section.
+     */
+    LOCK(1, "lock"),
+    /**
+     * No lock: every coordinate's read-modify-write is a compare-and-set loop on the float's bits, so no
+     * update is lost; the margins are still read without a lock, as in Hogwild!.
+     */
+    ATOMIC(2, "atomic"),
+    /**
+     * An exclusive {@link java.nio.channels.FileChannel} lock on the whole weight region of the file,
+     * with a JVM-wide mutex in front of it, held over the same read-modify-write as {@link #LOCK}
+     * ({@link io.hogwild.common.sync.WeightRegionFileLock}).
+     */
+    FILELOCK(3, "filelock");
 
     private final int code;
     private final String cliName;

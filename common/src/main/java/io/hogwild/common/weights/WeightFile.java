@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.SyncMode;
+import io.hogwild.common.sync.HeaderSpinLock;
+import io.hogwild.common.sync.WaitCheck;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -119,7 +121,7 @@ public final class WeightFile implements AutoCloseable
         header.putLong(COORDINATOR_PID_OFFSET, config.coordinatorPid());
         header.putLong(START_TIMESTAMP_MS_OFFSET, config.startTimestampMs());
         header.putLong(TRAIN_ROWS_OFFSET, config.trainRows());
-        header.putLong(WEIGHTS_OFFSET_OFFSET, weightsOffset(config.workerCount()));
+        header.putLong(WEIGHTS_OFFSET_OFFSET, WeightFileLayout.weightsOffset(config.workerCount()));
         header.putLong(REGULARISATION_OFFSET_OFFSET, regularisationOffset(config.workerCount(), config.dimension()));
         header.putInt(RUN_STATE_OFFSET, RunState.INITIALISING.code());
         header.putInt(COMMAND_OFFSET, Command.RUN.code());
@@ -191,7 +193,7 @@ public final class WeightFile implements AutoCloseable
         final long dim = header.getLong(DIMENSION_OFFSET);
         if (workers < 1 || workers > MAX_WORKERS || dim < 0 || dim > Integer.MAX_VALUE / Float.BYTES ||
             mapped.capacity() < fileLength(workers, dim) ||
-            header.getLong(WEIGHTS_OFFSET_OFFSET) != weightsOffset(workers) ||
+            header.getLong(WEIGHTS_OFFSET_OFFSET) != WeightFileLayout.weightsOffset(workers) ||
             header.getLong(REGULARISATION_OFFSET_OFFSET) != regularisationOffset(workers, dim))
         {
             IoUtil.unmap(mapped);
@@ -334,6 +336,35 @@ public final class WeightFile implements AutoCloseable
     {
         buffer.putLongRelease(SAMPLES_TOTAL_OFFSET, samplesTotal);
         buffer.putLongRelease(EPOCHS_COMPLETED_OFFSET, epoch);
+    }
+
+    // ---------------------------------------------------------------- lock word
+
+    /** Byte offset of the weights in the file (page-aligned). */
+    public long weightsOffset()
+    {
+        return buffer.getLong(WEIGHTS_OFFSET_OFFSET);
+    }
+
+    /** The lock of {@code --sync lock} for worker {@code index}. */
+    public HeaderSpinLock weightLock(final int index, final WaitCheck check)
+    {
+        return new HeaderSpinLock(buffer, LOCK_OFFSET, checkIndex(index), check);
+    }
+
+    /** The worker that holds the lock of {@code --sync lock}, or -1 when it is free. */
+    public int lockOwner()
+    {
+        return (int)(buffer.getLongVolatile(LOCK_OFFSET) - 1);
+    }
+
+    /**
+     * Frees the lock of {@code --sync lock} if worker {@code index} holds it: for a coordinator that saw that
+     * worker die. Returns whether it held the lock.
+     */
+    public boolean releaseLockOf(final int index)
+    {
+        return buffer.compareAndSetLong(LOCK_OFFSET, checkIndex(index) + 1L, HeaderSpinLock.FREE);
     }
 
     // ---------------------------------------------------------------- worker slots

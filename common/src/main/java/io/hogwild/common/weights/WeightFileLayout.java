@@ -15,7 +15,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *   0 +-----------------------------------------------+
  *     | Configuration (written once, before version)  |  cache lines 0-1
  * 128 +-----------------------------------------------+
- *     | Control (run state, command, epoch, step ...) |  cache lines 2-3
+ *     | Control (run state, command, epoch, step ...) |  cache line 2
+ * 192 +-----------------------------------------------+
+ *     | Lock word of --sync lock                      |  cache line 3
  * 256 +-----------------------------------------------+
  *     | Worker slot 0   (128 bytes: two cache lines)  |
  *     | Worker slot 1                                 |
@@ -73,6 +75,14 @@ public final class WeightFileLayout
     public static final int SAMPLES_TOTAL_OFFSET = COORDINATOR_HEARTBEAT_MS_OFFSET + SIZE_OF_LONG;
     public static final int EPOCHS_COMPLETED_OFFSET = SAMPLES_TOTAL_OFFSET + SIZE_OF_LONG;
     public static final int CONTROL_END = EPOCHS_COMPLETED_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * The lock word of {@code --sync lock}: 0 when free, else the owning worker's index + 1. It has a cache
+     * line of its own so that spinning on it never slows the control words down.
+     */
+    public static final int LOCK_OFFSET = CONTROL_OFFSET + CACHE_LINE_LENGTH;
+    /** Value of {@link #LOCK_OFFSET} when no worker holds the lock. */
+    public static final long LOCK_FREE = 0;
 
     // Worker slots: one per worker, two cache lines apart so that hot fields never share a line.
     public static final int WORKER_SLOTS_OFFSET = 4 * CACHE_LINE_LENGTH;

@@ -117,4 +117,73 @@ class SgdKernelTest
             assertTrue(evaluation.accuracy() > 0.9, "training accuracy " + evaluation.accuracy());
         }
     }
+
+    /** Counts its lock and unlock calls, and checks that they alternate. */
+    private static final class CountingGuard implements io.hogwild.common.sync.UpdateGuard
+    {
+        int locks;
+        boolean held;
+
+        @Override
+        public void lock()
+        {
+            assertTrue(!held, "lock taken twice");
+            held = true;
+            locks++;
+        }
+
+        @Override
+        public void unlock()
+        {
+            assertTrue(held, "unlock without lock");
+            held = false;
+        }
+    }
+
+    @Test
+    void shouldGiveTheSameStepInEverySyncModeOnOneThread() throws IOException
+    {
+        final SyntheticData generator = new SyntheticData(300, 15, 9);
+        final Path file = dir.resolve("modes.hwd");
+        DatasetWriter.write(file, List.of(generator.generate(2000, 10)), 300, SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(file))
+        {
+            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-4, 300));
+            final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
+            DataSplit.shuffle(order, 1, 0, 1);
+            final UnsafeBuffer reference = floats(new float[300]);
+            final double referenceLoss = new SgdKernel(data, reference, c, Loss.LOGISTIC, 3)
+                .train(order, 0, order.length, 0.3);
+            for (final SyncMode sync : SyncMode.values())
+            {
+                final CountingGuard guard = sync == SyncMode.LOCK || sync == SyncMode.FILELOCK ? new CountingGuard() : null;
+                final UnsafeBuffer w = floats(new float[300]);
+                final double loss = new SgdKernel(data, w, c, Loss.LOGISTIC, 3, sync, guard)
+                    .train(order, 0, order.length, 0.3);
+                assertEquals(referenceLoss, loss, 0, sync.cliName());
+                for (int u = 0; u < 300; u++)
+                {
+                    assertEquals(reference.getFloat(u * 4), w.getFloat(u * 4), sync.cliName() + " weight " + u);
+                }
+                if (guard != null)
+                {
+                    assertEquals((order.length + 2) / 3, guard.locks, "one lock per mini-batch");
+                    assertTrue(!guard.held, "released at the end");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseALockForTheModesWithoutAndNoneForTheModesWith() throws IOException
+    {
+        try (Dataset data = twoRows())
+        {
+            final UnsafeBuffer w = floats(0f, 0f, 0f);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard()));
+        }
+    }
 }

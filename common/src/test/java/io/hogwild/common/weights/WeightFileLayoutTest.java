@@ -44,6 +44,8 @@ class WeightFileLayoutTest
         assertEquals(152, COORDINATOR_HEARTBEAT_MS_OFFSET);
         assertEquals(160, SAMPLES_TOTAL_OFFSET);
         assertEquals(168, EPOCHS_COMPLETED_OFFSET);
+        assertEquals(192, LOCK_OFFSET);
+        assertTrue(CONTROL_END <= LOCK_OFFSET);
         assertTrue(CONTROL_END <= WORKER_SLOTS_OFFSET);
     }
 

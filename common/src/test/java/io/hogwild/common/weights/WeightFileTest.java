@@ -29,6 +29,22 @@ class WeightFileTest
     }
 
     @Test
+    void shouldShowTheLockOwnerToASecondMappingAndFreeADeadOwnersLock()
+    {
+        final Path path = dir.resolve("locked.bin");
+        try (WeightFile created = WeightFile.create(path, config(5, 3), new float[5]);
+            WeightFile reader = WeightFile.open(path, false))
+        {
+            assertEquals(-1, reader.lockOwner());
+            created.weightLock(2, () -> true).lock();
+            assertEquals(2, reader.lockOwner());
+            assertEquals(false, created.releaseLockOf(1), "worker 1 does not hold it");
+            assertEquals(true, created.releaseLockOf(2));
+            assertEquals(-1, reader.lockOwner());
+        }
+    }
+
+    @Test
     void shouldWriteEveryFieldAndReadItBackFromASecondMapping()
     {
         final Path path = dir.resolve("weights.bin");

@@ -46,6 +46,11 @@ public final class WeightReport
         report.put("samples_total", file.samplesTotal());
         report.put("loss", file.loss().cliName());
         report.put("sync", file.syncMode().cliName());
+        if (file.syncMode() == io.hogwild.common.sgd.SyncMode.LOCK)
+        {
+            // Who holds the weight lock right now; a dead holder's index stays here.
+            report.put("lock_owner", file.lockOwner() < 0 ? null : file.lockOwner());
+        }
         report.put("batch", file.batchSize());
         report.put("lambda", file.lambda());
         report.put("seed", file.seed());
@@ -168,9 +173,10 @@ public final class WeightReport
         out.append(String.format(Locale.ROOT, "state %s  command %s  epoch %s (completed %s)  step %.4g  samples %s%n",
             report.get("state"), report.get("command"), report.get("epoch"), report.get("epochs_completed"),
             ((Number)report.get("step_size")).doubleValue(), report.get("samples_total")));
-        out.append(String.format(Locale.ROOT, "loss %s  sync %s  batch %s  lambda %s  seed %s  train rows %s%n",
-            report.get("loss"), report.get("sync"), report.get("batch"), report.get("lambda"), report.get("seed"),
-            report.get("train_rows")));
+        out.append(String.format(Locale.ROOT, "loss %s  sync %s%s  batch %s  lambda %s  seed %s  train rows %s%n",
+            report.get("loss"), report.get("sync"), !report.containsKey("lock_owner") ? "" :
+                report.get("lock_owner") == null ? " (lock free)" : " (lock held by worker " + report.get("lock_owner") + ")",
+            report.get("batch"), report.get("lambda"), report.get("seed"), report.get("train_rows")));
         out.append(String.format(Locale.ROOT, "coordinator pid %s (%s, heartbeat %s ms ago), started %s%n",
             report.get("coordinator_pid"), Boolean.TRUE.equals(report.get("coordinator_alive")) ? "alive" : "gone",
             report.get("coordinator_heartbeat_age_ms"), report.get("started")));
