@@ -109,27 +109,12 @@ public final class TrainingRun
     public Map<String, Object> run() throws IOException, InterruptedException
     {
         final long wallStartNs = System.nanoTime();
-        final DatasetCache cache = DatasetCache.fromEnvironment();
-        final int cores = Runtime.getRuntime().availableProcessors();
-        final Path trainFile;
-        final Path testFile;
-        if (settings.data() == null)
-        {
-            final DefaultData.DatasetPair pair = DefaultData.ensure(cache, log);
-            trainFile = pair.train();
-            testFile = settings.test() == null ? pair.test() : cache.resolve(settings.test(), cores, log);
-        }
-        else
-        {
-            trainFile = cache.resolve(settings.data(), cores, log);
-            testFile = settings.test() == null ? null : cache.resolve(settings.test(), cores, log);
-        }
-
-        final Dataset train = Dataset.open(trainFile);
+        final DataFiles files = resolveData(settings, log);
+        final Dataset train = Dataset.open(files.train());
         Dataset test = null;
         try
         {
-            test = testFile == null ? null : Dataset.open(testFile);
+            test = files.test() == null ? null : Dataset.open(files.test());
             train.verify();
             if (test != null)
             {
@@ -174,6 +159,31 @@ public final class TrainingRun
                 train.close();
             }
         }
+    }
+
+    /**
+     * The dataset files ({@code .hwd}) of a run's training and test data, null for no test data.
+     */
+    public record DataFiles(Path train, Path test)
+    {
+    }
+
+    /**
+     * Resolves the data of {@code settings} to dataset files: converts LIBSVM text once into the cache, or
+     * generates the RCV1-shaped default when no data is given.
+     */
+    public static DataFiles resolveData(final Settings settings, final Consumer<String> log) throws IOException
+    {
+        final DatasetCache cache = DatasetCache.fromEnvironment();
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (settings.data() == null)
+        {
+            final DefaultData.DatasetPair pair = DefaultData.ensure(cache, log);
+            return new DataFiles(pair.train(),
+                settings.test() == null ? pair.test() : cache.resolve(settings.test(), cores, log));
+        }
+        return new DataFiles(cache.resolve(settings.data(), cores, log),
+            settings.test() == null ? null : cache.resolve(settings.test(), cores, log));
     }
 
     private long dimension(final Dataset train, final Dataset test)
@@ -223,6 +233,15 @@ public final class TrainingRun
                 dir = Paths.get("runs", stamp + "-" + n);
             }
         }
+        return createEmptyDirectory(dir);
+    }
+
+    /**
+     * Creates {@code dir} (given as {@code --out}) or takes it when it exists empty; refuses a file or a
+     * directory with anything in it, so that no output of an earlier run is mistaken for this one's.
+     */
+    public static Path createEmptyDirectory(final Path dir) throws IOException
+    {
         if (Files.exists(dir))
         {
             if (!Files.isDirectory(dir))
@@ -233,7 +252,7 @@ public final class TrainingRun
             {
                 if (entries.findAny().isPresent())
                 {
-                    throw new SettingsException("--out " + dir + " is not empty; give a new run directory");
+                    throw new SettingsException("--out " + dir + " is not empty; give a new directory");
                 }
             }
         }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
     description = "Lock-free parallel SGD (Hogwild!) for sparse linear models on one machine.",
     subcommands = {
         TrainCommand.class,
+        CompareCommand.class,
         ConvertCommand.class,
         GenerateCommand.class,
         InspectCommand.class,
@@ -71,6 +72,8 @@ public final class HogwildCli implements Runnable
     {
         final CommandLine commandLine = new CommandLine(new HogwildCli());
         TrainCommand.addSettingsOptions(commandLine.getSubcommands().get("train").getCommandSpec());
+        TrainCommand.addSettingsOptions(commandLine.getSubcommands().get("compare").getCommandSpec(),
+            CompareCommand.CELL_SETTINGS);
         commandLine.setExecutionExceptionHandler(HogwildCli::handle);
         return commandLine;
     }

@@ -3,6 +3,7 @@ package io.hogwild.coordinator.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.hogwild.common.settings.Settings;
@@ -43,8 +44,18 @@ public final class TrainCommand implements Callable<Integer>
     /** Adds one option per setting to {@code spec}. */
     static void addSettingsOptions(final CommandSpec spec)
     {
+        addSettingsOptions(spec, Set.of());
+    }
+
+    /** Adds one option per setting to {@code spec}, but for the names in {@code except}. */
+    static void addSettingsOptions(final CommandSpec spec, final Set<String> except)
+    {
         for (final Settings.Option option : Settings.OPTIONS)
         {
+            if (except.contains(option.name()))
+            {
+                continue;
+            }
             final String defaultText = option.defaultValue().isEmpty() ? "" : " (default: " + option.defaultValue() + ")";
             final OptionSpec.Builder builder = "quiet".equals(option.name()) ?
                 OptionSpec.builder("-q", "--quiet").arity("0").type(boolean.class)
@@ -57,6 +68,12 @@ public final class TrainCommand implements Callable<Integer>
 
     /** The settings given: defaults, overlaid by the settings file, overlaid by the command line. */
     static Settings resolveSettings(final CommandSpec spec, final Path settingsFile)
+    {
+        return Settings.resolve(settingsValues(spec, settingsFile));
+    }
+
+    /** The settings given as text, by name: the settings file overlaid by the command line. */
+    static Map<String, String> settingsValues(final CommandSpec spec, final Path settingsFile)
     {
         final Map<String, String> values = new LinkedHashMap<>();
         if (settingsFile != null)
@@ -72,7 +89,7 @@ public final class TrainCommand implements Callable<Integer>
                 values.put(option.name(), String.valueOf((Object)optionSpec.getValue()));
             }
         }
-        return Settings.resolve(values);
+        return values;
     }
 
     @Override

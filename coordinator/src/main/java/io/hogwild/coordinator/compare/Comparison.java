@@ -1,0 +1,208 @@
+package io.hogwild.coordinator.compare;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import io.hogwild.common.data.Dataset;
+import io.hogwild.common.settings.Settings;
+import io.hogwild.common.sgd.SyncMode;
+import io.hogwild.coordinator.TrainingRun;
+
+/**
+ * {@code hogwild compare}: trains every cell of (mode x sync x workers) with identical settings and seeds,
+ * {@code repeats} times, in an order shuffled anew for each repeat so that the machine's noise falls on every
+ * cell alike; then runs the lost-update probe of each cell; then writes {@code compare.csv}, the charts and
+ * {@code report.md} into the output directory.
+ */
+public final class Comparison
+{
+    /**
+     * What to compare.
+     *
+     * @param base    the settings every run shares (workers, sync and run directory are the cell's)
+     * @param workers worker counts
+     * @param modes   {@link Cell#PROCS} and/or {@link Cell#THREADS}
+     * @param syncs   synchronisation modes
+     * @param repeats runs of each cell
+     * @param probe   whether to measure lost updates
+     * @param out     the output directory: new or empty
+     */
+    public record Plan(Settings base, List<Integer> workers, List<String> modes, List<SyncMode> syncs, int repeats,
+        boolean probe, Path out)
+    {
+        /** Every cell, in a fixed order: workers, then mode, then sync. */
+        public List<Cell> cells()
+        {
+            final List<Cell> cells = new ArrayList<>();
+            for (final int n : workers)
+            {
+                for (final String mode : modes)
+                {
+                    for (final SyncMode sync : syncs)
+                    {
+                        cells.add(new Cell(mode, sync, n));
+                    }
+                }
+            }
+            return cells;
+        }
+    }
+
+    /**
+     * Everything measured.
+     *
+     * @param plan      the plan
+     * @param runs      every training run, in the order they ran
+     * @param lost      the lost-update probe of each cell (empty without the probe)
+     * @param cores     this machine's cores
+     * @param dataLabel what was trained on, for the report
+     * @param trainRows rows of the training data
+     * @param nonzeros  non-zeros of the training data
+     * @param dimension features
+     */
+    public record Result(Plan plan, List<CellRun> runs, Map<Cell, LostUpdateProbe.Result> lost, int cores,
+        String dataLabel, long trainRows, long nonzeros, long dimension)
+    {
+    }
+
+    private final Plan plan;
+    private final Consumer<String> log;
+
+    public Comparison(final Plan plan, final Consumer<String> log)
+    {
+        this.plan = plan;
+        this.log = log;
+    }
+
+    /** Runs the whole matrix and writes the outputs; returns the figures. */
+    public Result run() throws IOException, InterruptedException
+    {
+        TrainingRun.createEmptyDirectory(plan.out());
+        final Settings base = plan.base();
+        final TrainingRun.DataFiles files = TrainingRun.resolveData(base, log);
+        final String dataLabel = base.data() == null ? "generated RCV1-shaped default" : base.data().toString();
+        // Every run reads the converted files, so that none repeats the conversion or its staleness check.
+        final Settings resolved = new Settings(files.train(), files.test(), base.procs(), base.threads(), base.epochs(),
+            base.lr(), base.decay(), base.lambda(), base.loss(), base.batch(), base.valFraction(), base.patience(),
+            base.seed(), base.dim(), null, base.sync(), true);
+
+        final List<Cell> cells = plan.cells();
+        final int total = cells.size() * plan.repeats();
+        final List<CellRun> runs = new ArrayList<>();
+        long dimension = 0;
+        for (int repeat = 1; repeat <= plan.repeats(); repeat++)
+        {
+            final List<Cell> order = new ArrayList<>(cells);
+            Collections.shuffle(order, new Random(base.seed() * 31 + repeat));
+            for (final Cell cell : order)
+            {
+                final Path runDir = plan.out().resolve("runs").resolve(cell.slug() + "-r" + repeat);
+                final Map<String, Object> summary = new TrainingRun(settingsFor(resolved, cell, runDir),
+                    new PrintStream(OutputStream.nullOutputStream())).run();
+                final CellRun run = cellRun(cell, repeat, summary, runDir);
+                runs.add(run);
+                dimension = ((Number)summary.get("dimension")).longValue();
+                log.accept(String.format(Locale.ROOT, "[%d/%d] %-8s %-9s %2d workers  repeat %d: %,12.0f samples/s  " +
+                    "%d epochs  loss %.4f  accuracy %s", runs.size(), total, cell.mode(), cell.sync().cliName(),
+                    cell.workers(), repeat, run.samplesPerSecond(), run.epochs(),
+                    Double.isNaN(run.valLoss()) ? run.trainLoss() : run.valLoss(), percent(run.accuracy())));
+            }
+        }
+
+        final Map<Cell, LostUpdateProbe.Result> lost = new LinkedHashMap<>();
+        final long trainRows;
+        final long nonzeros;
+        try (Dataset train = Dataset.open(files.train()))
+        {
+            trainRows = train.rows();
+            nonzeros = train.nnz();
+            if (plan.probe())
+            {
+                final Path probeData = plan.out().resolve("probe").resolve("probe-data.hwd");
+                final LostUpdateProbe probe = LostUpdateProbe.prepare(train, probeData);
+                try
+                {
+                    final List<Cell> order = new ArrayList<>(cells);
+                    Collections.shuffle(order, new Random(base.seed() * 31));
+                    for (final Cell cell : order)
+                    {
+                        final LostUpdateProbe.Result result = probe.run(settingsFor(resolved, cell, null), dimension,
+                            plan.out().resolve("probe").resolve(cell.slug()));
+                        lost.put(cell, result);
+                        log.accept(String.format(Locale.ROOT, "lost-update probe %-8s %-9s %2d workers: %,.0f of %,d " +
+                            "updates lost (%.4f %%)", cell.mode(), cell.sync().cliName(), cell.workers(),
+                            result.expected() - result.arrived(), result.expected(), 100 * result.lostFraction()));
+                    }
+                }
+                finally
+                {
+                    Files.deleteIfExists(probeData);
+                }
+            }
+        }
+
+        final Result result = new Result(plan, runs, lost, Runtime.getRuntime().availableProcessors(), dataLabel,
+            trainRows, nonzeros, dimension);
+        Files.writeString(plan.out().resolve("compare.csv"), CompareCsv.format(result), StandardCharsets.UTF_8);
+        CompareCharts.write(result, plan.out());
+        Files.writeString(plan.out().resolve("report.md"), CompareReport.format(result), StandardCharsets.UTF_8);
+        return result;
+    }
+
+    private static Settings settingsFor(final Settings resolved, final Cell cell, final Path runDir)
+    {
+        final boolean threads = Cell.THREADS.equals(cell.mode());
+        return resolved.forCell(threads ? 1 : cell.workers(), threads ? cell.workers() : 0, cell.sync(), runDir);
+    }
+
+    private static CellRun cellRun(final Cell cell, final int repeat, final Map<String, Object> summary,
+        final Path runDir) throws IOException
+    {
+        final int epochs = ((Number)summary.get("epochs")).intValue();
+        return new CellRun(cell, repeat, number(summary, "samples_per_second"),
+            number(summary, "train_seconds") / epochs, epochs, number(summary, "train_loss"),
+            number(summary, "val_loss"), number(summary, "test_accuracy"), number(summary, "val_accuracy"),
+            curve(runDir.resolve("metrics.csv")), runDir.toString());
+    }
+
+    private static double number(final Map<String, Object> summary, final String key)
+    {
+        final Object value = summary.get(key);
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** Loss against time from a run's metrics.csv: validation loss, or training loss without validation. */
+    static List<CellRun.CurvePoint> curve(final Path metrics) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
+        final List<String> header = List.of(lines.get(0).split(","));
+        final int seconds = header.indexOf("seconds");
+        final int train = header.indexOf("train_loss");
+        final int val = header.indexOf("val_loss");
+        final List<CellRun.CurvePoint> points = new ArrayList<>();
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] fields = line.split(",", -1);
+            final String loss = fields[val].isEmpty() ? fields[train] : fields[val];
+            points.add(new CellRun.CurvePoint(Double.parseDouble(fields[seconds]), Double.parseDouble(loss)));
+        }
+        return points;
+    }
+
+    static String percent(final double fraction)
+    {
+        return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * fraction);
+    }
+}
