@@ -47,6 +47,9 @@ public final class WorkerMain
         try (WeightFile file = WeightFile.open(weightPath, true);
             Dataset data = Dataset.open(dataPath))
         {
+            // A fresh process maps the dataset with empty page tables: fill them during start-up, not epoch 1.
+            // (Worker threads share the coordinator's mapping, which verify() has already walked.)
+            data.touchPages();
             final Worker.Outcome outcome = new Worker(file, data, index).run();
             if (outcome == Worker.Outcome.COORDINATOR_GONE)
             {

