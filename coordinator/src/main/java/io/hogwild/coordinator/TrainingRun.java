@@ -21,6 +21,7 @@ import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetCache;
 import io.hogwild.common.settings.Settings;
 import io.hogwild.common.settings.SettingsException;
+import io.hogwild.common.settings.WorkerFailurePolicy;
 import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Regularisation;
@@ -48,7 +49,9 @@ public final class TrainingRun
     /** How long workers may take to exit after the stop command before they are killed. */
     public static final long EXIT_TIMEOUT_MS = 10_000;
     /** A worker whose heartbeat has not moved for this long (by the coordinator's clock) is stuck. */
-    public static final long WORKER_STALE_MS = 5_000;
+    public static final long WORKER_STALE_MS = 2_000;
+    /** Replacements of one worker slot before the run fails: a worker that keeps dying is not bad luck. */
+    public static final int MAX_RESTARTS_PER_WORKER = 3;
     /** Relative improvement of the validation loss that counts as better (early stopping). */
     public static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
 
@@ -63,9 +66,20 @@ public final class TrainingRun
     private final List<WorkerHandle> workers = new ArrayList<>();
     private final Consumer<String> workerOutput;
     private final StalenessWatch[] workerHeartbeats;
+    /** Starts the worker of a slot (a process or a thread); set once the weight file exists. */
+    private java.util.function.IntFunction<WorkerHandle> workerStarter;
+    /** Replacements started per slot, and when the last one started. */
+    private final int[] restarts;
+    private final long[] restartedAtNs;
     /** Guards the end of a run: finishing and the shutdown hook exclude each other. */
     private final Object endLock = new Object();
     private volatile WeightFile weightFile;
+    /** The run directory of {@code --resume}, null for a new run. */
+    private final Path resumeDir;
+    /** The checkpoint a resumed run continues from, null for a new run. */
+    private Checkpoint resumeFrom;
+    /** Held for the run's life: no second run writes the same directory. */
+    private RunDirectoryLock directoryLock;
     private boolean finished;
     private boolean interrupted;
 
@@ -75,6 +89,12 @@ public final class TrainingRun
      */
     public TrainingRun(final Settings settings, final PrintStream out)
     {
+        this(settings, out, null);
+    }
+
+    private TrainingRun(final Settings settings, final PrintStream out, final Path resumeDir)
+    {
+        this.resumeDir = resumeDir;
         this.settings = settings;
         this.out = out;
         this.progress = new Progress(out, !settings.quiet() && Progress.isTerminal());
@@ -99,10 +119,36 @@ public final class TrainingRun
             }
         };
         this.workerHeartbeats = new StalenessWatch[workerCount()];
+        this.restarts = new int[workerCount()];
+        this.restartedAtNs = new long[workerCount()];
         for (int i = 0; i < workerHeartbeats.length; i++)
         {
             workerHeartbeats[i] = new StalenessWatch();
         }
+    }
+
+    /**
+     * A run that continues the interrupted run in {@code runDir} from its last checkpoint, with the run's own
+     * settings (only {@code quiet} is this invocation's).
+     */
+    public static TrainingRun resume(final Path runDir, final boolean quiet, final PrintStream out)
+    {
+        if (!Files.isDirectory(runDir))
+        {
+            throw new SettingsException("--resume " + runDir + " is not a directory");
+        }
+        if (Files.exists(runDir.resolve("summary.json")))
+        {
+            throw new SettingsException("--resume " + runDir + " is a finished run (it has a summary.json); " +
+                "nothing to resume");
+        }
+        final Map<String, String> values = Checkpoint.readSettings(runDir);
+        values.remove("out");
+        values.put("quiet", Boolean.toString(quiet));
+        final Settings own = Settings.resolve(values);
+        return new TrainingRun(new Settings(own.data(), own.test(), own.procs(), own.threads(), own.epochs(), own.lr(),
+            own.decay(), own.lambda(), own.loss(), own.batch(), own.valFraction(), own.patience(), own.seed(), own.dim(),
+            runDir, own.sync(), own.onWorkerFailure(), quiet), out, runDir);
     }
 
     /** Runs the whole training; returns the summary written to {@code summary.json}. */
@@ -121,7 +167,8 @@ public final class TrainingRun
                 test.verify();
             }
             final long dimension = dimension(train, test);
-            final Path runDir = createRunDirectory();
+            checkMemory(train, dimension);
+            final Path runDir = resumeDir != null ? prepareResume(resumeDir) : createRunDirectory();
             final Thread hook = new Thread(this::onShutdown, "hogwild-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try
@@ -158,7 +205,84 @@ public final class TrainingRun
                 }
                 train.close();
             }
+            if (directoryLock != null)
+            {
+                directoryLock.close();
+            }
         }
+    }
+
+    /**
+     * Takes the directory of an interrupted run for {@code --resume}: locks it, checks that its weight file
+     * is a sound weight file of this format, and reads its checkpoint.
+     */
+    private Path prepareResume(final Path runDir) throws IOException
+    {
+        directoryLock = RunDirectoryLock.acquire(runDir);
+        final Path weights = runDir.resolve("weights.bin");
+        if (Files.exists(weights))
+        {
+            try (WeightFile previous = WeightFile.open(weights, false))
+            {
+                if (previous.runState() == RunState.FINISHED)
+                {
+                    throw new SettingsException("--resume " + runDir + ": its weight file says the run finished");
+                }
+            }
+            catch (final io.hogwild.common.weights.WeightFileException ex)
+            {
+                throw new io.hogwild.common.weights.WeightFileException("cannot resume " + runDir + ": " +
+                    ex.getMessage());
+            }
+        }
+        resumeFrom = Checkpoint.read(runDir);
+        log.accept(String.format(Locale.ROOT, "resuming %s after epoch %d of %d", runDir, resumeFrom.epoch(),
+            settings.epochs()));
+        return runDir;
+    }
+
+    /**
+     * Refuses a worker count whose JVMs would not fit in the memory available now (Linux's MemAvailable):
+     * each worker process takes its own heap and non-heap memory, while the mapped dataset and weights are
+     * one shared copy, counted once.
+     */
+    private void checkMemory(final Dataset train, final long dimension) throws IOException
+    {
+        final long availableMb = availableMemoryMb();
+        if (threads() || availableMb <= 0)
+        {
+            return;
+        }
+        final int procs = workerCount();
+        final long perWorkerMb = WorkerProcess.footprintMb(train.rows() / procs + 1);
+        final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension)) >> 20;
+        final long neededMb = procs * perWorkerMb + sharedMb;
+        if (neededMb > availableMb)
+        {
+            final long fitting = Math.max(1, (availableMb - sharedMb) / perWorkerMb);
+            throw new SettingsException(String.format(Locale.ROOT, "--procs %d needs about %,d MiB: %d worker JVMs " +
+                "of %,d MiB each (heap, metaspace, code cache, stacks) plus %,d MiB of data and weights mapped once " +
+                "and shared; this machine has %,d MiB available. Use --procs %d or fewer, or --threads.", procs,
+                neededMb, procs, perWorkerMb, sharedMb, availableMb, fitting));
+        }
+    }
+
+    /** MemAvailable of /proc/meminfo in MiB, or 0 where there is no such file. */
+    static long availableMemoryMb() throws IOException
+    {
+        final Path meminfo = Paths.get("/proc/meminfo");
+        if (!Files.isReadable(meminfo))
+        {
+            return 0;
+        }
+        for (final String line : Files.readAllLines(meminfo, StandardCharsets.US_ASCII))
+        {
+            if (line.startsWith("MemAvailable:"))
+            {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -233,7 +357,9 @@ public final class TrainingRun
                 dir = Paths.get("runs", stamp + "-" + n);
             }
         }
-        return createEmptyDirectory(dir);
+        createEmptyDirectory(dir);
+        directoryLock = RunDirectoryLock.acquire(dir);
+        return dir;
     }
 
     /**
@@ -281,10 +407,25 @@ public final class TrainingRun
         }
         final float[] coefficients = Regularisation.coefficients(train, seed, valFraction, settings.lambda(), dimension);
         final Path weightPath = runDir.resolve("weights.bin");
+        if (resumeFrom != null)
+        {
+            if (resumeFrom.weights().length != dimension)
+            {
+                throw new RunFailedException("the checkpoint of " + runDir + " holds " + resumeFrom.weights().length +
+                    " weights, but the data now has " + dimension + " features: the data changed; cannot resume");
+            }
+            // The old file's state was kept for inspection until now; the resumed run gets a fresh one.
+            Files.deleteIfExists(weightPath);
+        }
         final WeightFile file = WeightFile.create(weightPath, new WeightFile.Config(dimension, procs, settings.loss(),
             settings.batch(), settings.sync(), seed, valFraction, settings.lambda(), ProcessHandle.current().pid(),
             System.currentTimeMillis(), trainRows), coefficients);
         weightFile = file;
+        if (resumeFrom != null)
+        {
+            file.putWeights(resumeFrom.weights());
+            file.epochCompleted(resumeFrom.epoch(), resumeFrom.samplesTotal());
+        }
 
         final Map<String, Object> effective = new LinkedHashMap<>(settings.toMap());
         effective.put("data", settings.data() == null ? "generated RCV1-shaped default" : settings.data().toString());
@@ -294,7 +435,11 @@ public final class TrainingRun
         effective.put("out", runDir.toString());
         effective.put("train_dataset_file", train.path().toString());
         effective.put("test_dataset_file", test == null ? null : test.path().toString());
-        Files.writeString(runDir.resolve("settings.json"), Json.write(effective));
+        if (resumeFrom == null)
+        {
+            Files.writeString(runDir.resolve("settings.json"), Json.write(effective));
+            Checkpoint.writeSettings(runDir, settings);
+        }
 
         log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
             "%,d non-zeros; %d worker %s, %s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
@@ -306,10 +451,21 @@ public final class TrainingRun
         {
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() : WorkerProcess.jvmOptions(trainRows / procs + 1);
+            workerStarter = i ->
+            {
+                try
+                {
+                    return threads() ? WorkerThread.start(i, file, train) :
+                        WorkerProcess.start(i, weightPath, train.path(), jvmOptions, workerOutput);
+                }
+                catch (final IOException ex)
+                {
+                    throw new RunFailedException("cannot start worker " + i + ": " + ex.getMessage());
+                }
+            };
             for (int i = 0; i < procs; i++)
             {
-                workers.add(threads() ? WorkerThread.start(i, file, train) :
-                    WorkerProcess.start(i, weightPath, train.path(), jvmOptions, workerOutput));
+                workers.add(workerStarter.apply(i));
             }
             awaitAttached(file);
             final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
@@ -367,8 +523,8 @@ public final class TrainingRun
                 nonzerosPerEpoch += train.rowStart(row + 1) - train.rowStart(row);
             }
         }
-        double step = settings.firstStep(squaredNorms / trainRows);
-        if (Double.isNaN(settings.lr()))
+        double step = resumeFrom != null ? resumeFrom.nextStep() : settings.firstStep(squaredNorms / trainRows);
+        if (Double.isNaN(settings.lr()) && resumeFrom == null)
         {
             log.accept(String.format(Locale.ROOT, "--lr auto: first step %.4g (%.2g / mean squared row norm %.4g)",
                 step, Settings.AUTO_STEP_SCALE, squaredNorms / trainRows));
@@ -383,11 +539,33 @@ public final class TrainingRun
         double trainLoss = Double.NaN;
         int epoch = 0;
         boolean stoppedEarly = false;
-        final long trainStartNs = System.nanoTime();
+        final List<String> metricsKept = new ArrayList<>();
+        if (resumeFrom != null)
+        {
+            final Checkpoint from = resumeFrom;
+            epoch = from.epoch();
+            bestLoss = from.bestLoss();
+            best = new BestEpoch(from.bestEpoch(), from.bestTrainLoss(), from.bestWeights());
+            epochsWithoutImprovement = from.epochsWithoutImprovement();
+            samplesTotal = from.samplesTotal();
+            trainSeconds = from.trainSeconds();
+            // Keep the rows of the checkpointed epochs; a row of the interrupted epoch may follow them.
+            final List<String> previous = Files.readAllLines(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8);
+            metricsKept.addAll(previous.subList(1, Math.min(previous.size(), epoch + 1)));
+            trainLoss = from.trainLoss();
+            validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
+            testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
+        }
+        final long trainStartNs = System.nanoTime() - (long)(trainSeconds * 1e9);
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8))
         {
             metrics.write(METRICS_HEADER);
             metrics.newLine();
+            for (final String row : metricsKept)
+            {
+                metrics.write(row);
+                metrics.newLine();
+            }
             metrics.flush();
             while (epoch < settings.epochs())
             {
@@ -409,7 +587,7 @@ public final class TrainingRun
                 file.epochCompleted(epoch, samplesTotal);
                 trainLoss = lossSum / samples;
                 validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
-                testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss());
+                testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
                 final double samplesPerSecond = samples / epochSeconds;
                 checkFinite(file, epoch, trainLoss);
 
@@ -431,8 +609,9 @@ public final class TrainingRun
                     bestLoss = monitored;
                     epochsWithoutImprovement = 0;
                     // With validation rows every best epoch has weights, so the first copy's array is reused.
-                    best = new BestEpoch(epoch, trainLoss, validation, testing, validation.rows() == 0 ? null :
-                        file.copyWeights(best != null ? best.weights() : new float[(int)file.dimension()]));
+                    best = new BestEpoch(epoch, trainLoss, validation.rows() == 0 ? null :
+                        file.copyWeights(best != null && best.weights() != null ? best.weights() :
+                            new float[(int)file.dimension()]));
                 }
                 else if (settings.patience() > 0 && ++epochsWithoutImprovement >= settings.patience())
                 {
@@ -444,6 +623,8 @@ public final class TrainingRun
                     break;
                 }
                 step *= settings.decay();
+                new Checkpoint(epoch, step, bestLoss, best.epoch(), best.trainLoss(), epochsWithoutImprovement,
+                    samplesTotal, trainSeconds, file.copyWeights(), best.weights(), trainLoss).write(runDir);
             }
         }
 
@@ -452,8 +633,8 @@ public final class TrainingRun
             // Early stopping keeps the weights of the best validation loss, not the last, noisier ones.
             // The workers wait at the barrier: nothing else writes the weights now.
             file.putWeights(best.weights());
-            validation = best.validation();
-            testing = best.testing();
+            validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
+            testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
             trainLoss = best.trainLoss();
             log.accept(String.format(Locale.ROOT, "keeping the weights of epoch %d, the best validation loss (%.4f)",
                 best.epoch(), validation.meanLoss()));
@@ -466,6 +647,7 @@ public final class TrainingRun
         summary.put("val_loss", validation.meanLoss());
         summary.put("train_loss", trainLoss);
         summary.put("epochs", epoch);
+        summary.put("resumed_after_epoch", resumeFrom == null ? null : resumeFrom.epoch());
         summary.put("best_epoch", best == null || best.weights() == null ? epoch : best.epoch());
         summary.put("stopped_early", stoppedEarly);
         summary.put("train_seconds", round(trainSeconds));
@@ -477,6 +659,7 @@ public final class TrainingRun
         summary.put("sync", settings.sync().cliName());
         summary.put("loss", settings.loss().cliName());
         summary.put("worker_pids", workerPids());
+        summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());
         summary.put("cores", Runtime.getRuntime().availableProcessors());
         summary.put("dimension", file.dimension());
         summary.put("train_rows", trainRows);
@@ -492,8 +675,8 @@ public final class TrainingRun
         return summary;
     }
 
-    /** The epoch with the best validation loss so far, its figures and (with validation rows) its weights. */
-    private record BestEpoch(int epoch, double trainLoss, Evaluation validation, Evaluation testing, float[] weights)
+    /** The epoch with the best validation loss so far, its training loss and (with validation rows) its weights. */
+    private record BestEpoch(int epoch, double trainLoss, float[] weights)
     {
     }
 
@@ -577,24 +760,87 @@ public final class TrainingRun
         }
     }
 
-    private void checkAlive(final WorkerHandle worker, final long epoch)
+    /**
+     * Checks that {@code worker} lives and beats; a dead or stuck worker process is replaced under
+     * {@code --on-worker-failure restart} (during an epoch, up to {@value #MAX_RESTARTS_PER_WORKER} times a
+     * slot), else the run fails.
+     */
+    private void checkAlive(final WorkerHandle worker, final long epoch) throws InterruptedException
+    {
+        final String failure = failureOf(worker, epoch);
+        if (failure == null)
+        {
+            return;
+        }
+        final int i = worker.index();
+        if (epoch == 0 || threads() || settings.onWorkerFailure() != WorkerFailurePolicy.RESTART)
+        {
+            throw new RunFailedException(failure);
+        }
+        if (restarts[i] >= MAX_RESTARTS_PER_WORKER)
+        {
+            throw new RunFailedException(failure + "; it was replaced " + restarts[i] + " times already, so the " +
+                "run stops");
+        }
+        restart(worker, epoch, failure);
+    }
+
+    /** Why {@code worker} counts as failed, or null while it lives and beats. */
+    private String failureOf(final WorkerHandle worker, final long epoch)
     {
         if (!worker.isAlive())
         {
-            throw new RunFailedException(worker.describeEnd() + (epoch > 0 ? " during epoch " + epoch :
-                " before attaching") + (threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]"));
+            return worker.describeEnd() + (epoch > 0 ? " during epoch " + epoch : " before attaching") +
+                (threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]");
         }
         final WeightFile file = weightFile;
-        if (epoch > 0 && file != null)
+        // A replacement is judged by its heartbeat only once it has attached (its PID is in the slot).
+        if (epoch > 0 && file != null && file.workerPid(worker.index()) == worker.pid())
         {
             final long stillNs = workerHeartbeats[worker.index()].observe(file.workerHeartbeatMs(worker.index()),
                 System.nanoTime());
             if (stillNs > WORKER_STALE_MS * 1_000_000L)
             {
-                throw new RunFailedException("worker " + worker.index() + " (pid " + worker.pid() + ") has not beaten " +
-                    "its heartbeat for " + WORKER_STALE_MS / 1000 + " s during epoch " + epoch + ": it is stuck or stopped");
+                return "worker " + worker.index() + " (pid " + worker.pid() + ") has not beaten its heartbeat for " +
+                    WORKER_STALE_MS / 1000 + " s during epoch " + epoch + ": it is stuck or stopped";
             }
         }
+        else if (epoch > 0 && file != null && restarts[worker.index()] > 0 &&
+            System.nanoTime() - restartedAtNs[worker.index()] > ATTACH_TIMEOUT_MS * 1_000_000L)
+        {
+            return "the replacement of worker " + worker.index() + " (pid " + worker.pid() + ") did not attach within " +
+                ATTACH_TIMEOUT_MS / 1000 + " s";
+        }
+        return null;
+    }
+
+    /**
+     * Replaces a failed worker process: ends it for sure, frees the weight lock if it died holding it, and
+     * starts a new process for the same slot, which resumes the epoch where the slot's position says.
+     */
+    private void restart(final WorkerHandle failed, final long epoch, final String failure)
+        throws InterruptedException
+    {
+        final int i = failed.index();
+        final WeightFile file = weightFile;
+        failed.kill();
+        if (!failed.awaitExit(EXIT_TIMEOUT_MS))
+        {
+            throw new RunFailedException(failure + "; it could not be killed to replace it");
+        }
+        final boolean heldLock = file.releaseLockOf(i);
+        restarts[i]++;
+        file.workerRestarts(i, restarts[i]);
+        log.accept(String.format(Locale.ROOT, "%s; starting a replacement (%d of at most %d) that resumes its shard " +
+            "at sample %,d of epoch %d%s", failure, restarts[i], MAX_RESTARTS_PER_WORKER, file.workerEpochPosition(i),
+            epoch, heldLock ? " (it died holding the weight lock, now freed)" : ""));
+        if (settings.quiet())
+        {
+            System.err.println("hogwild: " + failure + "; replaced it (restart " + restarts[i] + ")");
+        }
+        workerHeartbeats[i] = new StalenessWatch();
+        restartedAtNs[i] = System.nanoTime();
+        workers.set(workers.indexOf(failed), workerStarter.apply(i));
     }
 
     private Thread startCoordinatorHeartbeat(final WeightFile file)

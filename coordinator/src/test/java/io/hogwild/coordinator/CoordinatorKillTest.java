@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.hogwild.common.data.DatasetCache;
-import io.hogwild.common.util.JvmFlags;
 import io.hogwild.common.weights.WeightFile;
-import io.hogwild.coordinator.cli.HogwildCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -42,15 +36,8 @@ class CoordinatorKillTest
         final String prefix = TestSupport.generate(dir, 40_000, 100, 2_000, 40);
         final Path run = dir.resolve("run");
         final Path log = dir.resolve("coordinator.log");
-        final List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.flags());
-        command.add("-D" + DatasetCache.CACHE_DIR_PROPERTY + "=" + System.getProperty(DatasetCache.CACHE_DIR_PROPERTY));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HogwildCli.class.getName(),
-            "--data", prefix + ".train.libsvm", "--procs", "2", "--epochs", "1000", "--patience", "0",
-            "--out", run.toString()));
-        final Process coordinator = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
+        final Process coordinator = TestSupport.startChildCoordinator(log, "--data", prefix + ".train.libsvm",
+            "--procs", "2", "--epochs", "1000", "--patience", "0", "--out", run.toString());
         try
         {
             final Path weights = run.resolve("weights.bin");
@@ -63,7 +50,7 @@ class CoordinatorKillTest
             assertTrue(coordinator.waitFor(10, TimeUnit.SECONDS));
 
             await(() -> workers.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-                .orElse(false)), 15_000, "the orphaned workers " + workers + " to exit");
+                .orElse(false)), 5_000, "the orphaned workers " + workers + " to exit within 5 s");
             final TestSupport.Outcome inspected = cli("inspect", run.toString(), "--json");
             assertEquals(0, inspected.exitCode(), inspected.err());
             assertTrue(inspected.out().contains("\"state\": \"ABANDONED\""), inspected.out());
@@ -98,6 +85,6 @@ class CoordinatorKillTest
 
     private static String output(final Path log) throws IOException
     {
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+        return TestSupport.output(log);
     }
 }

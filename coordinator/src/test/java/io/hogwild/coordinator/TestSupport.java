@@ -32,12 +32,52 @@ final class TestSupport
     {
     }
 
-    static Outcome cli(final String... args)
+    /**
+     * Runs a command line in this JVM. Its output and errors include what the run prints to System.out and
+     * System.err (logs, the summary, notices), which are captured meanwhile and still shown.
+     */
+    static synchronized Outcome cli(final String... args)
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final int code = HogwildCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Outcome(code, out.toString(), err.toString());
+        final java.io.PrintStream stdout = System.out;
+        final java.io.PrintStream stderr = System.err;
+        final java.io.ByteArrayOutputStream capturedOut = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream capturedErr = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(tee(capturedOut, stdout), true));
+        System.setErr(new java.io.PrintStream(tee(capturedErr, stderr), true));
+        final int code;
+        try
+        {
+            code = HogwildCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        }
+        finally
+        {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        return new Outcome(code, out + capturedOut.toString(java.nio.charset.StandardCharsets.UTF_8),
+            err + capturedErr.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static java.io.OutputStream tee(final java.io.OutputStream first, final java.io.OutputStream second)
+    {
+        return new java.io.OutputStream()
+        {
+            @Override
+            public void write(final int b) throws IOException
+            {
+                first.write(b);
+                second.write(b);
+            }
+
+            @Override
+            public void write(final byte[] bytes, final int offset, final int length) throws IOException
+            {
+                first.write(bytes, offset, length);
+                second.write(bytes, offset, length);
+            }
+        };
     }
 
     static void await(final BooleanSupplier condition, final long timeoutMs, final String what)
@@ -126,5 +166,27 @@ final class TestSupport
     static String read(final Path file) throws IOException
     {
         return Files.readString(file);
+    }
+
+    /**
+     * Starts {@code hogwild ARGS} as a child JVM with this test's cache, its output going to {@code log}
+     * (print it with {@link #output} when the test fails).
+     */
+    static Process startChildCoordinator(final Path log, final String... args) throws IOException
+    {
+        final List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(io.hogwild.common.util.JvmFlags.flags());
+        command.add("-D" + io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY + "=" +
+            System.getProperty(io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HogwildCli.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** What a child JVM wrote to {@code log}. */
+    static String output(final Path log) throws IOException
+    {
+        return Files.exists(log) ? Files.readString(log, java.nio.charset.StandardCharsets.UTF_8) : "(no output)";
     }
 }

@@ -49,7 +49,7 @@ class WorkerFailureTest
         final CompletableFuture<Integer> training = CompletableFuture.supplyAsync(() -> HogwildCli.execute(
             new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
             "--data", prefix + ".train.libsvm", "--procs", "2", "--epochs", "1000", "--patience", "0", "-q",
-            "--sync", sync, "--out", run.toString()));
+            "--sync", sync, "--on-worker-failure", "fail", "--out", run.toString()));
         final Path weights = run.resolve("weights.bin");
         await(() -> trainingWorkerPid(weights) != 0 || training.isDone(), 60_000, "a released epoch");
         final long pid = trainingWorkerPid(weights);

@@ -103,7 +103,8 @@ public final class Worker
         file.attachWorker(index, ProcessHandle.current().pid(), System.currentTimeMillis());
         lastHeartbeatNs = System.nanoTime();
         lastCoordinatorCheckNs = lastHeartbeatNs;
-        long epoch = file.epochsCompleted() + 1;
+        // A replacement for a worker that already arrived at the barrier must not train that epoch again.
+        long epoch = Math.max(file.epochsCompleted(), file.workerEpochReached(index)) + 1;
         samplesDone = file.workerSamplesDone(index);
         try
         {
@@ -116,7 +117,9 @@ public final class Worker
                     return waited;
                 }
                 file.workerState(index, WorkerState.TRAINING);
-                final Outcome cut = trainEpoch(epoch, file.stepSize());
+                // A replacement for a worker that died mid-epoch resumes where the slot says it stopped.
+                final Outcome cut = trainEpoch(epoch, file.stepSize(), file.workerEpochPosition(index),
+                    file.workerEpochLossSoFar(index));
                 if (cut != null)
                 {
                     file.workerState(index, WorkerState.EXITED);
@@ -162,13 +165,16 @@ public final class Worker
         }
     }
 
-    /** Trains one epoch; returns null when it is done, else why it was cut short. */
-    private Outcome trainEpoch(final long epoch, final double step)
+    /**
+     * Trains one epoch from sample {@code position} of its shuffled order ({@code lossSoFar} the losses before
+     * it); returns null when it is done, else why it was cut short.
+     */
+    private Outcome trainEpoch(final long epoch, final double step, final long position, final double lossSoFar)
     {
         System.arraycopy(shard, 0, order, 0, shard.length);
         DataSplit.shuffle(order, seed, index, epoch);
-        double lossSum = 0;
-        for (int from = 0; from < order.length; from += SLICE_SAMPLES)
+        double lossSum = lossSoFar;
+        for (int from = (int)Math.min(position, order.length); from < order.length; from += SLICE_SAMPLES)
         {
             final int to = Math.min(order.length, from + SLICE_SAMPLES);
             try
@@ -180,6 +186,7 @@ public final class Worker
                 return file.command() == Command.STOP ? Outcome.STOPPED : Outcome.COORDINATOR_GONE;
             }
             samplesDone += to - from;
+            file.workerEpochProgress(index, to, lossSum);
             file.workerSamplesDone(index, samplesDone);
             if (file.command() == Command.STOP)
             {

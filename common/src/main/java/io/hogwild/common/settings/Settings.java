@@ -38,6 +38,7 @@ import io.hogwild.common.sgd.SyncMode;
  * @param dim           number of features; 0 takes the largest index of the train and test files
  * @param out           run directory; null for {@code runs/<timestamp>}
  * @param sync          how workers synchronise their writes
+ * @param onWorkerFailure what to do when a worker process dies or stops beating mid-run
  * @param quiet         print only the summary
  */
 public record Settings(
@@ -57,6 +58,7 @@ public record Settings(
     long dim,
     Path out,
     SyncMode sync,
+    WorkerFailurePolicy onWorkerFailure,
     boolean quiet)
 {
     /** One setting: its option name (without dashes), value label, default as text, and help line. */
@@ -83,6 +85,7 @@ public record Settings(
     public static final String DEFAULT_PATIENCE = "3";
     public static final String DEFAULT_SEED = "1";
     public static final String DEFAULT_SYNC = "lockfree";
+    public static final String DEFAULT_ON_WORKER_FAILURE = "restart";
     /** The default of --procs: the machine's cores. */
     public static final String CORES = "cores";
 
@@ -106,6 +109,7 @@ public record Settings(
         new Option("dim", "D", "0", "Number of features (0: the largest index in the train and test files)"),
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
         new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
+        new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its shard) or fail (stop the run)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));
 
     /** The defaults alone. */
@@ -146,6 +150,12 @@ public record Settings(
             throw new SettingsException("--sync must be one of " + java.util.Arrays.stream(SyncMode.values())
                 .map(SyncMode::cliName).collect(Collectors.joining(", ")) + ", was '" + v.get("sync") + "'");
         }
+        final WorkerFailurePolicy onWorkerFailure = WorkerFailurePolicy.fromCliName(v.get("on-worker-failure"));
+        if (onWorkerFailure == null)
+        {
+            throw new SettingsException("--on-worker-failure must be restart or fail, was '" +
+                v.get("on-worker-failure") + "'");
+        }
         final String procsText = v.get("procs");
         final int procs = CORES.equals(procsText) ? Runtime.getRuntime().availableProcessors() :
             intIn("procs", procsText, 1, MAX_WORKERS);
@@ -167,6 +177,7 @@ public record Settings(
             longIn("dim", v.get("dim"), 0, Integer.MAX_VALUE / Float.BYTES - 4096),
             path(v.get("out")),
             sync,
+            onWorkerFailure,
             bool("quiet", v.get("quiet")));
         return settings;
     }
@@ -175,7 +186,7 @@ public record Settings(
     public Settings forCell(final int procs, final int threads, final SyncMode sync, final Path out)
     {
         return new Settings(data, test, procs, threads, epochs, lr, decay, lambda, loss, batch, valFraction, patience,
-            seed, dim, out, sync, true);
+            seed, dim, out, sync, onWorkerFailure, true);
     }
 
     /**
@@ -186,7 +197,7 @@ public record Settings(
     public Settings forLostUpdateProbe(final Path probeData, final long dimension, final Path out)
     {
         return new Settings(probeData, null, procs, threads, 1, 1.0, 1.0, 0.0, Loss.COUNT, 1, 0.0, 0, seed, dimension,
-            out, sync, true);
+            out, sync, WorkerFailurePolicy.FAIL, true);
     }
 
     /** Reads a settings file: Java properties whose keys are option names. */
@@ -234,6 +245,7 @@ public record Settings(
         map.put("dim", dim);
         map.put("out", out == null ? null : out.toString());
         map.put("sync", sync.cliName());
+        map.put("on-worker-failure", onWorkerFailure.cliName());
         map.put("quiet", quiet);
         return map;
     }

@@ -11,7 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * @param meanLoss          mean loss over them (without the regulariser)
  * @param accuracy          the fraction whose sign of {@code w . x} matches the label ({@code w . x = 0} is
  *                          scored as -1, as liblinear does)
- * @param unseenFeatureRows rows that hold at least one feature beyond the model's dimension
+ * @param unseenFeatureRows rows that hold at least one feature the training data never held (weight 0)
  */
 public record Evaluation(long rows, double meanLoss, double accuracy, long unseenFeatureRows)
 {
@@ -24,6 +24,16 @@ public record Evaluation(long rows, double meanLoss, double accuracy, long unsee
     /** Scores the rows of {@code data} that {@code filter} accepts against {@code weights}. */
     public static Evaluation of(final Dataset data, final RowFilter filter, final UnsafeBuffer weights,
         final Loss loss)
+    {
+        return of(data, filter, weights, loss, weights.capacity() / Float.BYTES);
+    }
+
+    /**
+     * Scores the rows that {@code filter} admits; a feature at or beyond {@code trainedDimension} (the
+     * training data's) counts its row as unseen.
+     */
+    public static Evaluation of(final Dataset data, final RowFilter filter, final UnsafeBuffer weights,
+        final Loss loss, final long trainedDimension)
     {
         final long dimension = weights.capacity() / Float.BYTES;
         long rows = 0;
@@ -46,10 +56,7 @@ public record Evaluation(long rows, double meanLoss, double accuracy, long unsee
                 {
                     dot += weights.getFloat(index << 2) * data.value(k);
                 }
-                else
-                {
-                    beyond = true;
-                }
+                beyond |= index >= trainedDimension;
             }
             final int label = data.label(row);
             rows++;

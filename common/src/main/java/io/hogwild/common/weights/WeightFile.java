@@ -127,6 +127,7 @@ public final class WeightFile implements AutoCloseable
         header.putInt(COMMAND_OFFSET, Command.RUN.code());
         header.putLong(COORDINATOR_HEARTBEAT_MS_OFFSET, config.startTimestampMs());
 
+        header.putLong(CONFIGURATION_CHECKSUM_OFFSET, configurationChecksum(header));
         final WeightFile file = new WeightFile(path, mapped);
         for (int u = 0; u < regularisationCoefficients.length; u++)
         {
@@ -189,6 +190,12 @@ public final class WeightFile implements AutoCloseable
                 version == VERSION_FAILED ? " (its coordinator failed while creating it)" :
                 ", this program reads version " + VERSION));
         }
+        if (header.getLong(CONFIGURATION_CHECKSUM_OFFSET) != configurationChecksum(header))
+        {
+            IoUtil.unmap(mapped);
+            throw new WeightFileException(path + ": corrupt weight file (the configuration checksum does not match " +
+                "its header)");
+        }
         final int workers = header.getInt(WORKER_COUNT_OFFSET);
         final long dim = header.getLong(DIMENSION_OFFSET);
         if (workers < 1 || workers > MAX_WORKERS || dim < 0 || dim > Integer.MAX_VALUE / Float.BYTES ||
@@ -201,6 +208,17 @@ public final class WeightFile implements AutoCloseable
                 " bytes for " + workers + " workers and dimension " + dim + ")");
         }
         return new WeightFile(path, mapped);
+    }
+
+    /** CRC-32C of the configuration before the checksum field, the version field counted as zero. */
+    static long configurationChecksum(final UnsafeBuffer header)
+    {
+        final byte[] bytes = new byte[CONFIGURATION_CHECKSUM_OFFSET];
+        header.getBytes(0, bytes);
+        java.util.Arrays.fill(bytes, VERSION_OFFSET, VERSION_OFFSET + Integer.BYTES, (byte)0);
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     public Path path()
@@ -447,7 +465,45 @@ public final class WeightFile implements AutoCloseable
         final int slot = workerSlotOffset(checkIndex(index));
         buffer.putDouble(slot + SLOT_EPOCH_LOSS_SUM_OFFSET, lossSum);
         buffer.putLong(slot + SLOT_EPOCH_SAMPLES_OFFSET, samples);
+        // The position always refers to the epoch after epoch_reached: reset it before the arrival.
+        buffer.putLong(slot + SLOT_EPOCH_POSITION_OFFSET, 0);
+        buffer.putDouble(slot + SLOT_EPOCH_LOSS_SO_FAR_OFFSET, 0);
         buffer.putLongRelease(slot + SLOT_EPOCH_REACHED_OFFSET, epoch);
+    }
+
+    /**
+     * Worker {@code index} has trained the first {@code position} samples of its current epoch's shuffled
+     * shard, with progressive losses summing to {@code lossSoFar}: where a replacement resumes.
+     */
+    public void workerEpochProgress(final int index, final long position, final double lossSoFar)
+    {
+        final int slot = workerSlotOffset(checkIndex(index));
+        buffer.putDouble(slot + SLOT_EPOCH_LOSS_SO_FAR_OFFSET, lossSoFar);
+        buffer.putLongRelease(slot + SLOT_EPOCH_POSITION_OFFSET, position);
+    }
+
+    /** Samples of the epoch after {@link #workerEpochReached} that worker {@code index} has trained. */
+    public long workerEpochPosition(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_POSITION_OFFSET);
+    }
+
+    /** The progressive loss summed over {@link #workerEpochPosition}'s samples. */
+    public double workerEpochLossSoFar(final int index)
+    {
+        return buffer.getDouble(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_LOSS_SO_FAR_OFFSET);
+    }
+
+    /** Times the coordinator replaced worker {@code index}. */
+    public long workerRestarts(final int index)
+    {
+        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_RESTARTS_OFFSET);
+    }
+
+    /** Records a replacement of worker {@code index}: written by the coordinator before it starts one. */
+    public void workerRestarts(final int index, final long restarts)
+    {
+        buffer.putLongRelease(workerSlotOffset(checkIndex(index)) + SLOT_RESTARTS_OFFSET, restarts);
     }
 
     // ---------------------------------------------------------------- weights

@@ -63,7 +63,12 @@ public final class WeightFileLayout
     public static final int TRAIN_ROWS_OFFSET = START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
     public static final int WEIGHTS_OFFSET_OFFSET = TRAIN_ROWS_OFFSET + SIZE_OF_LONG;
     public static final int REGULARISATION_OFFSET_OFFSET = WEIGHTS_OFFSET_OFFSET + SIZE_OF_LONG;
-    public static final int CONFIGURATION_END = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
+    /**
+     * CRC-32C of the configuration bytes {@code [0, CONFIGURATION_CHECKSUM_OFFSET)} with the version field
+     * read as zero: a reader refuses a header that does not match it.
+     */
+    public static final int CONFIGURATION_CHECKSUM_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
+    public static final int CONFIGURATION_END = CONFIGURATION_CHECKSUM_OFFSET + SIZE_OF_LONG;
 
     // Control section: the only fields written after the file is ready, all with ordered stores.
     public static final int CONTROL_OFFSET = 2 * CACHE_LINE_LENGTH;
@@ -95,7 +100,13 @@ public final class WeightFileLayout
     public static final int SLOT_EPOCH_LOSS_SUM_OFFSET = SLOT_STATE_OFFSET + SIZE_OF_LONG;
     public static final int SLOT_EPOCH_SAMPLES_OFFSET = SLOT_EPOCH_LOSS_SUM_OFFSET + SIZE_OF_DOUBLE;
     public static final int SLOT_START_TIMESTAMP_MS_OFFSET = SLOT_EPOCH_SAMPLES_OFFSET + SIZE_OF_LONG;
-    public static final int SLOT_END = SLOT_START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
+    /** Samples of the current epoch's shuffled shard trained so far: where a replacement worker resumes. */
+    public static final int SLOT_EPOCH_POSITION_OFFSET = SLOT_START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
+    /** The progressive loss summed over those samples. */
+    public static final int SLOT_EPOCH_LOSS_SO_FAR_OFFSET = SLOT_EPOCH_POSITION_OFFSET + SIZE_OF_LONG;
+    /** Times the coordinator replaced this slot's worker (the one field of a slot the coordinator writes). */
+    public static final int SLOT_RESTARTS_OFFSET = SLOT_EPOCH_LOSS_SO_FAR_OFFSET + SIZE_OF_DOUBLE;
+    public static final int SLOT_END = SLOT_RESTARTS_OFFSET + SIZE_OF_LONG;
 
     /** Largest worker count a file can describe. */
     public static final int MAX_WORKERS = 4096;

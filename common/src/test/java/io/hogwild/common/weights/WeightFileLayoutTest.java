@@ -28,6 +28,7 @@ class WeightFileLayoutTest
         assertEquals(80, TRAIN_ROWS_OFFSET);
         assertEquals(88, WEIGHTS_OFFSET_OFFSET);
         assertEquals(96, REGULARISATION_OFFSET_OFFSET);
+        assertEquals(104, CONFIGURATION_CHECKSUM_OFFSET);
         assertTrue(CONFIGURATION_END <= CONTROL_OFFSET);
         assertEquals(0x57444C4957474F48L, MAGIC);
         assertEquals(1, VERSION);
@@ -64,6 +65,9 @@ class WeightFileLayoutTest
         assertEquals(40, SLOT_EPOCH_LOSS_SUM_OFFSET);
         assertEquals(48, SLOT_EPOCH_SAMPLES_OFFSET);
         assertEquals(56, SLOT_START_TIMESTAMP_MS_OFFSET);
+        assertEquals(64, SLOT_EPOCH_POSITION_OFFSET);
+        assertEquals(72, SLOT_EPOCH_LOSS_SO_FAR_OFFSET);
+        assertEquals(80, SLOT_RESTARTS_OFFSET);
         assertTrue(SLOT_END <= WORKER_SLOT_LENGTH);
     }
 

@@ -15,7 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-/** {@code hogwild predict}: scores LIBSVM rows with a model in liblinear's format (hogwild's or liblinear's). */
+/**
+ * {@code hogwild predict}: scores LIBSVM rows with a model in liblinear's format (hogwild's or liblinear's), or
+ * straight from a weight file ({@code weights.bin}), which is checked as {@code inspect} checks it.
+ */
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
@@ -26,7 +29,7 @@ public final class PredictCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "DIR|FILE", required = true,
-        description = "A run directory (its model.txt) or a model file in liblinear's format")
+        description = "A run directory (its model.txt), a model file in liblinear's format, or a weight file (weights.bin)")
     private Path model;
 
     @Option(names = "--data", paramLabel = "FILE", required = true, description = "LIBSVM data to score")
@@ -40,7 +43,8 @@ public final class PredictCommand implements Callable<Integer>
     {
         final java.io.PrintWriter out = spec.commandLine().getOut();
         final Path modelFile = Files.isDirectory(model) ? model.resolve("model.txt") : model;
-        final LiblinearModel linear = LiblinearModel.read(modelFile);
+        final LiblinearModel linear = isWeightFile(modelFile) ? fromWeightFile(modelFile) :
+            LiblinearModel.read(modelFile);
         final Path datasetFile = DatasetCache.fromEnvironment().resolve(data,
             Runtime.getRuntime().availableProcessors(), line -> { });
         final float[] w = linear.weights();
@@ -91,5 +95,33 @@ public final class PredictCommand implements Callable<Integer>
             out.flush();
         }
         return HogwildCli.EXIT_OK;
+    }
+
+    /** A weight file by its name or its magic: so that a corrupt one is refused as such, not read as text. */
+    private static boolean isWeightFile(final Path file) throws java.io.IOException
+    {
+        if (file.getFileName().toString().endsWith(".bin"))
+        {
+            return true;
+        }
+        if (!Files.isRegularFile(file) || Files.size(file) < Long.BYTES)
+        {
+            return false;
+        }
+        try (java.io.InputStream in = Files.newInputStream(file))
+        {
+            final byte[] head = in.readNBytes(Long.BYTES);
+            return java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong() ==
+                io.hogwild.common.weights.WeightFileLayout.MAGIC;
+        }
+    }
+
+    /** The weights of a weight file as a model without bias (label +1 when w . x > 0). */
+    private static LiblinearModel fromWeightFile(final Path file)
+    {
+        try (io.hogwild.common.weights.WeightFile weights = io.hogwild.common.weights.WeightFile.open(file, false))
+        {
+            return new LiblinearModel(weights.copyWeights(), -1, true);
+        }
     }
 }

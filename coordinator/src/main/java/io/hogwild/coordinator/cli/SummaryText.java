@@ -20,6 +20,16 @@ final class SummaryText
             percent(summary.get("test_accuracy")), percent(summary.get("val_accuracy")),
             String.format(Locale.ROOT, "%,d", ((Number)summary.get("samples_per_second")).longValue()),
             ((Number)summary.get("train_seconds")).doubleValue(), ((Number)summary.get("wall_seconds")).doubleValue()));
+        if (summary.get("test_rows_with_unseen_features") instanceof Number unseen && unseen.longValue() > 0)
+        {
+            out.append(String.format(Locale.ROOT, "note: %,d test rows hold features the training data never has " +
+                "(they score with weight 0)%n", unseen.longValue()));
+        }
+        if (summary.get("worker_restarts") instanceof Number restarts && restarts.longValue() > 0)
+        {
+            out.append(String.format(Locale.ROOT, "note: %d worker process%s replaced after failing%n",
+                restarts.longValue(), restarts.longValue() == 1 ? " was" : "es were"));
+        }
         out.append("run directory: ").append(summary.get("run_dir")).append(System.lineSeparator());
         return out.toString();
     }

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.hogwild.common.settings.Settings;
+import io.hogwild.common.settings.SettingsException;
 import io.hogwild.coordinator.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,10 @@ public final class TrainCommand implements Callable<Integer>
     @Option(names = "--settings", paramLabel = "FILE",
         description = "A properties file holding any train option (name=value, e.g. lr=0.05); the command line overrides it")
     private Path settingsFile;
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+        description = "Continue an interrupted run from its last checkpoint, with its own settings (only -q may be given too)")
+    private Path resume;
 
     public TrainCommand()
     {
@@ -95,8 +100,23 @@ public final class TrainCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final Settings settings = resolveSettings(spec, settingsFile);
-        final Map<String, Object> summary = new TrainingRun(settings, System.out).run();
+        final TrainingRun run;
+        if (resume != null)
+        {
+            final Map<String, String> given = settingsValues(spec, settingsFile);
+            final boolean quiet = Boolean.parseBoolean(given.remove("quiet"));
+            if (settingsFile != null || !given.isEmpty())
+            {
+                throw new SettingsException("--resume continues with the run's own settings; drop " +
+                    (settingsFile != null ? "--settings" : "--" + given.keySet().iterator().next()));
+            }
+            run = TrainingRun.resume(resume, quiet, System.out);
+        }
+        else
+        {
+            run = new TrainingRun(resolveSettings(spec, settingsFile), System.out);
+        }
+        final Map<String, Object> summary = run.run();
         System.out.print(SummaryText.format(summary));
         System.out.flush();
         return HogwildCli.EXIT_OK;

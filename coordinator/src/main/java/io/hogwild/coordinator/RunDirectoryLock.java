@@ -1,0 +1,66 @@
+package io.hogwild.coordinator;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import io.hogwild.common.settings.SettingsException;
+
+/**
+ * An exclusive lock on a run directory ({@code RUN_DIR/.lock}, holding the owner's PID), held for a run's
+ * whole life, so that a second run, or a {@code --resume} of a run still going, is refused instead of
+ * writing the same files. The operating system releases it when the process dies, however it dies.
+ */
+final class RunDirectoryLock implements AutoCloseable
+{
+    static final String FILE = ".lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RunDirectoryLock(final FileChannel channel, final FileLock lock)
+    {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Locks {@code runDir}, or throws naming the process that holds it. */
+    static RunDirectoryLock acquire(final Path runDir) throws IOException
+    {
+        final Path file = runDir.resolve(FILE);
+        final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        FileLock lock = null;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            // Held by this very JVM: another run in it.
+        }
+        if (lock == null)
+        {
+            channel.close();
+            final String owner = Files.readString(file, StandardCharsets.UTF_8).trim();
+            throw new SettingsException(runDir + " is in use by another hogwild run" +
+                (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; give another --out, or wait for it to end");
+        }
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+        return new RunDirectoryLock(channel, lock);
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        lock.release();
+        channel.close();
+    }
+}
