@@ -37,10 +37,11 @@ import io.hogwild.common.settings.Settings;
  * @param weights                  the weights after {@code epoch}
  * @param bestWeights              the best epoch's weights, null without a validation split
  * @param trainLoss                the training loss of {@code epoch}
+ * @param elapsedSeconds           the {@code seconds} of {@code epoch}'s metrics row (time since training began)
  */
 public record Checkpoint(int epoch, double nextStep, double bestLoss, int bestEpoch, double bestTrainLoss,
     int epochsWithoutImprovement, long samplesTotal, double trainSeconds, float[] weights, float[] bestWeights,
-    double trainLoss)
+    double trainLoss, double elapsedSeconds)
 {
     /** The directory in the run directory. */
     public static final String DIRECTORY = "checkpoint";
@@ -66,14 +67,32 @@ public record Checkpoint(int epoch, double nextStep, double bestLoss, int bestEp
         state.setProperty("samples_total", Long.toString(samplesTotal));
         state.setProperty("train_seconds", Double.toString(trainSeconds));
         state.setProperty("train_loss", Double.toString(trainLoss));
+        state.setProperty("elapsed_seconds", Double.toString(elapsedSeconds));
         state.setProperty("dimension", Integer.toString(weights.length));
         state.setProperty("has_best_weights", Boolean.toString(bestWeights != null));
         final Path temp = dir.resolve(STATE + ".tmp");
-        try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8))
+        final java.io.StringWriter text = new java.io.StringWriter();
+        state.store(text, "hogwild checkpoint: the state after epoch " + epoch);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
         {
-            state.store(writer, "hogwild checkpoint: the state after epoch " + epoch);
+            final ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes);
+            }
+            channel.force(true);
         }
         Files.move(temp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The rename reaches the disk before the previous checkpoint's files go.
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            directory.force(true);
+        }
+        catch (final IOException ex)
+        {
+            // Some file systems cannot sync a directory; the rename is then as durable as they make it.
+        }
         try (var files = Files.list(dir))
         {
             for (final Path file : files.toList())
@@ -125,7 +144,8 @@ public record Checkpoint(int epoch, double nextStep, double bestLoss, int bestEp
                 Integer.parseInt(state.getProperty("epochs_without_improvement")),
                 Long.parseLong(state.getProperty("samples_total")),
                 Double.parseDouble(state.getProperty("train_seconds")), weights, best,
-                Double.parseDouble(state.getProperty("train_loss")));
+                Double.parseDouble(state.getProperty("train_loss")),
+                Double.parseDouble(state.getProperty("elapsed_seconds")));
         }
         catch (final NumberFormatException | NullPointerException ex)
         {

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -36,25 +35,41 @@ final class RunDirectoryLock implements AutoCloseable
         final Path file = runDir.resolve(FILE);
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
-        FileLock lock = null;
         try
         {
-            lock = channel.tryLock();
+            FileLock lock = null;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                // Held by this very JVM: another run in it.
+            }
+            if (lock == null)
+            {
+                // Read the holder's PID through this channel: opening another descriptor on the file and
+                // closing it would drop a lock that this JVM holds (POSIX record-lock semantics).
+                final ByteBuffer bytes = ByteBuffer.allocate(32);
+                channel.read(bytes, 0);
+                final String owner = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).trim();
+                channel.close();
+                throw new SettingsException(runDir + " is in use by another hogwild run" +
+                    (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; give another --out, or wait for it to end");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid())
+                .getBytes(StandardCharsets.UTF_8)), 0);
+            return new RunDirectoryLock(channel, lock);
         }
-        catch (final OverlappingFileLockException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            // Held by this very JVM: another run in it.
+            if (channel.isOpen())
+            {
+                channel.close();
+            }
+            throw ex;
         }
-        if (lock == null)
-        {
-            channel.close();
-            final String owner = Files.readString(file, StandardCharsets.UTF_8).trim();
-            throw new SettingsException(runDir + " is in use by another hogwild run" +
-                (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; give another --out, or wait for it to end");
-        }
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
-        return new RunDirectoryLock(channel, lock);
     }
 
     @Override

@@ -63,11 +63,15 @@ public final class TrainingRun
     private final PrintStream out;
     private final Consumer<String> log;
     private final Progress progress;
-    private final List<WorkerHandle> workers = new ArrayList<>();
+    /** Written by the main thread (a restart replaces an entry), read by the shutdown hook too. */
+    private final List<WorkerHandle> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Consumer<String> workerOutput;
     private final StalenessWatch[] workerHeartbeats;
     /** Starts the worker of a slot (a process or a thread); set once the weight file exists. */
     private java.util.function.IntFunction<WorkerHandle> workerStarter;
+    /** PSS of the coordinator and of all worker processes after the first epoch, in KiB (-1: not measured). */
+    private long pssCoordinatorKb = -1;
+    private long pssWorkersKb = -1;
     /** Replacements started per slot, and when the last one started. */
     private final int[] restarts;
     private final long[] restartedAtNs;
@@ -148,7 +152,7 @@ public final class TrainingRun
         final Settings own = Settings.resolve(values);
         return new TrainingRun(new Settings(own.data(), own.test(), own.procs(), own.threads(), own.epochs(), own.lr(),
             own.decay(), own.lambda(), own.loss(), own.batch(), own.valFraction(), own.patience(), own.seed(), own.dim(),
-            runDir, own.sync(), own.onWorkerFailure(), quiet), out, runDir);
+            runDir, own.sync(), own.shuffleBlock(), own.onWorkerFailure(), quiet), out, runDir);
     }
 
     /** Runs the whole training; returns the summary written to {@code summary.json}. */
@@ -222,17 +226,22 @@ public final class TrainingRun
         final Path weights = runDir.resolve("weights.bin");
         if (Files.exists(weights))
         {
-            try (WeightFile previous = WeightFile.open(weights, false))
+            if (WeightFile.isUnfinishedCreation(weights))
             {
-                if (previous.runState() == RunState.FINISHED)
-                {
-                    throw new SettingsException("--resume " + runDir + ": its weight file says the run finished");
-                }
+                // A resume killed while it recreated the file: the file is replaced anyway.
+                log.accept("replacing " + weights + ", which a previous attempt did not finish creating");
             }
-            catch (final io.hogwild.common.weights.WeightFileException ex)
+            else
             {
-                throw new io.hogwild.common.weights.WeightFileException("cannot resume " + runDir + ": " +
-                    ex.getMessage());
+                try (WeightFile previous = WeightFile.open(weights, false))
+                {
+                    previous.runState(); // opened and checked: magic, version, checksum, length
+                }
+                catch (final io.hogwild.common.weights.WeightFileException ex)
+                {
+                    throw new io.hogwild.common.weights.WeightFileException("cannot resume " + runDir + ": " +
+                        ex.getMessage());
+                }
             }
         }
         resumeFrom = Checkpoint.read(runDir);
@@ -419,7 +428,7 @@ public final class TrainingRun
         }
         final WeightFile file = WeightFile.create(weightPath, new WeightFile.Config(dimension, procs, settings.loss(),
             settings.batch(), settings.sync(), seed, valFraction, settings.lambda(), ProcessHandle.current().pid(),
-            System.currentTimeMillis(), trainRows), coefficients);
+            System.currentTimeMillis(), trainRows, settings.shuffleBlock()), coefficients);
         weightFile = file;
         if (resumeFrom != null)
         {
@@ -450,7 +459,7 @@ public final class TrainingRun
         try
         {
             final long startupStartNs = System.nanoTime();
-            final List<String> jvmOptions = threads() ? List.of() : WorkerProcess.jvmOptions(trainRows / procs + 1);
+            final List<String> jvmOptions = threads() ? List.of() : WorkerProcess.jvmOptions(trainRows / procs + settings.shuffleBlock());
             workerStarter = i ->
             {
                 try
@@ -482,11 +491,12 @@ public final class TrainingRun
                 {
                     throw new RunFailedException("interrupted by a signal; the run is not finished");
                 }
-                file.runState(RunState.FINISHED);
-                file.force();
                 LiblinearModel.write(runDir.resolve("model.txt"), file.copyWeights(), settings.loss());
                 summary.put("wall_seconds", round((System.nanoTime() - wallStartNs) / 1e9));
                 Files.writeString(runDir.resolve("summary.json"), Json.write(summary));
+                // Finished only once the outputs are there: a kill before this leaves a run that --resume ends.
+                file.runState(RunState.FINISHED);
+                file.force();
                 finished = true;
             }
             return summary;
@@ -556,7 +566,8 @@ public final class TrainingRun
             validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
             testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
         }
-        final long trainStartNs = System.nanoTime() - (long)(trainSeconds * 1e9);
+        // The seconds column runs on across a resume: from the elapsed time the checkpoint recorded.
+        final long trainStartNs = System.nanoTime() - (resumeFrom == null ? 0 : (long)(resumeFrom.elapsedSeconds() * 1e9));
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8))
         {
             metrics.write(METRICS_HEADER);
@@ -590,6 +601,10 @@ public final class TrainingRun
                 testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
                 final double samplesPerSecond = samples / epochSeconds;
                 checkFinite(file, epoch, trainLoss);
+                if (pssCoordinatorKb < 0)
+                {
+                    measureMemory();
+                }
 
                 metrics.write(String.format(Locale.ROOT, "%d,%.3f,%.6g,%.6f,%s,%s,%s,%s,%.0f,%.4f", epoch,
                     (System.nanoTime() - trainStartNs) / 1e9, step, trainLoss, csv(validation.meanLoss()),
@@ -624,7 +639,8 @@ public final class TrainingRun
                 }
                 step *= settings.decay();
                 new Checkpoint(epoch, step, bestLoss, best.epoch(), best.trainLoss(), epochsWithoutImprovement,
-                    samplesTotal, trainSeconds, file.copyWeights(), best.weights(), trainLoss).write(runDir);
+                    samplesTotal, trainSeconds, file.copyWeights(), best.weights(), trainLoss,
+                    (System.nanoTime() - trainStartNs) / 1e9).write(runDir);
             }
         }
 
@@ -661,6 +677,9 @@ public final class TrainingRun
         summary.put("worker_pids", workerPids());
         summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());
         summary.put("cores", Runtime.getRuntime().availableProcessors());
+        summary.put("memory_pss_mb", pssCoordinatorKb < 0 ? null : round((pssCoordinatorKb + pssWorkersKb) / 1024.0));
+        summary.put("memory_pss_coordinator_mb", pssCoordinatorKb < 0 ? null : round(pssCoordinatorKb / 1024.0));
+        summary.put("memory_pss_workers_mb", pssWorkersKb < 0 ? null : round(pssWorkersKb / 1024.0));
         summary.put("dimension", file.dimension());
         summary.put("train_rows", trainRows);
         summary.put("val_rows", validation.rows());
@@ -773,6 +792,14 @@ public final class TrainingRun
             return;
         }
         final int i = worker.index();
+        synchronized (endLock)
+        {
+            if (interrupted)
+            {
+                // Ctrl-C reaches the workers too: a dying worker is the signal's doing, not a failure to repair.
+                throw new RunFailedException("interrupted by a signal; the run is not finished");
+            }
+        }
         if (epoch == 0 || threads() || settings.onWorkerFailure() != WorkerFailurePolicy.RESTART)
         {
             throw new RunFailedException(failure);
@@ -832,7 +859,7 @@ public final class TrainingRun
         restarts[i]++;
         file.workerRestarts(i, restarts[i]);
         log.accept(String.format(Locale.ROOT, "%s; starting a replacement (%d of at most %d) that resumes its shard " +
-            "at sample %,d of epoch %d%s", failure, restarts[i], MAX_RESTARTS_PER_WORKER, file.workerEpochPosition(i),
+            "at sample %,d of epoch %d%s", failure, restarts[i], MAX_RESTARTS_PER_WORKER, file.workerEpochPosition(i, epoch),
             epoch, heldLock ? " (it died holding the weight lock, now freed)" : ""));
         if (settings.quiet())
         {
@@ -840,7 +867,16 @@ public final class TrainingRun
         }
         workerHeartbeats[i] = new StalenessWatch();
         restartedAtNs[i] = System.nanoTime();
-        workers.set(workers.indexOf(failed), workerStarter.apply(i));
+        // Under the end lock: either the shutdown hook sees the replacement in the list and reaps it, or the
+        // replacement is never started.
+        synchronized (endLock)
+        {
+            if (interrupted)
+            {
+                throw new RunFailedException("interrupted by a signal; the run is not finished");
+            }
+            workers.set(workers.indexOf(failed), workerStarter.apply(i));
+        }
     }
 
     private Thread startCoordinatorHeartbeat(final WeightFile file)
@@ -933,6 +969,23 @@ public final class TrainingRun
         file.runState(RunState.INTERRUPTED);
         reapWorkers(file);
         file.force();
+    }
+
+    /**
+     * Measures the proportional set size of the run's processes once the first epoch has touched the data:
+     * shared mappings count once across them, so the sum is the run's real footprint.
+     */
+    private void measureMemory()
+    {
+        pssCoordinatorKb = Math.max(0, ProcessMemory.pssKb(ProcessHandle.current().pid()));
+        pssWorkersKb = 0;
+        if (!threads())
+        {
+            for (final WorkerHandle worker : workers)
+            {
+                pssWorkersKb += Math.max(0, ProcessMemory.pssKb(worker.pid()));
+            }
+        }
     }
 
     /** The PIDs of the processes that ran workers: one per worker process, the coordinator's for threads. */

@@ -51,6 +51,9 @@ public final class Worker
     private final WeightRegionFileLock fileLock;
     private final int[] shard;
     private final int[] order;
+    private final int shuffleBlock;
+    /** Scratch of the epoch's block order. */
+    private final int[] blocks;
     private final long seed;
     private final long coordinatorPid;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
@@ -76,12 +79,15 @@ public final class Worker
         // A worker waiting for a lock still obeys the stop command and notices a dead coordinator.
         final WaitCheck waitCheck = () -> file.command() != Command.STOP && beat(System.nanoTime());
         this.fileLock = sync == SyncMode.FILELOCK ?
-            WeightRegionFileLock.open(file.path(), file.weightsOffset(), file.dimension() * Float.BYTES) : null;
+            WeightRegionFileLock.open(file.path(), file.weightsOffset(), file.dimension() * Float.BYTES, waitCheck) :
+            null;
         final UpdateGuard guard = sync == SyncMode.LOCK ? file.weightLock(index, waitCheck) : fileLock;
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
             guard);
         this.seed = file.seed();
-        this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount());
+        this.shuffleBlock = file.shuffleBlock();
+        this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount(), shuffleBlock);
+        this.blocks = new int[DataSplit.blockCount(shard.length, shuffleBlock)];
         final long trainRows = DataSplit.trainRows(data, seed, file.validationFraction());
         if (trainRows != file.trainRows())
         {
@@ -100,6 +106,11 @@ public final class Worker
     /** Runs epochs as they are released until the stop command, or until the coordinator is gone. */
     public Outcome run()
     {
+        if (file.runState().isTerminal())
+        {
+            // A replacement started just as the run ended: there is nothing left to join.
+            return Outcome.STOPPED;
+        }
         file.attachWorker(index, ProcessHandle.current().pid(), System.currentTimeMillis());
         lastHeartbeatNs = System.nanoTime();
         lastCoordinatorCheckNs = lastHeartbeatNs;
@@ -118,8 +129,8 @@ public final class Worker
                 }
                 file.workerState(index, WorkerState.TRAINING);
                 // A replacement for a worker that died mid-epoch resumes where the slot says it stopped.
-                final Outcome cut = trainEpoch(epoch, file.stepSize(), file.workerEpochPosition(index),
-                    file.workerEpochLossSoFar(index));
+                final Outcome cut = trainEpoch(epoch, file.stepSize(), file.workerEpochPosition(index, epoch),
+                    file.workerEpochLossSoFar(index, epoch));
                 if (cut != null)
                 {
                     file.workerState(index, WorkerState.EXITED);
@@ -169,12 +180,11 @@ public final class Worker
      * Trains one epoch from sample {@code position} of its shuffled order ({@code lossSoFar} the losses before
      * it); returns null when it is done, else why it was cut short.
      */
-    private Outcome trainEpoch(final long epoch, final double step, final long position, final double lossSoFar)
+    private Outcome trainEpoch(final long epoch, final double step, final int position, final double lossSoFar)
     {
-        System.arraycopy(shard, 0, order, 0, shard.length);
-        DataSplit.shuffle(order, seed, index, epoch);
+        DataSplit.blockOrder(shard, order, blocks, shuffleBlock, seed, index, epoch);
         double lossSum = lossSoFar;
-        for (int from = (int)Math.min(position, order.length); from < order.length; from += SLICE_SAMPLES)
+        for (int from = Math.min(position, order.length); from < order.length; from += SLICE_SAMPLES)
         {
             final int to = Math.min(order.length, from + SLICE_SAMPLES);
             try
@@ -186,7 +196,7 @@ public final class Worker
                 return file.command() == Command.STOP ? Outcome.STOPPED : Outcome.COORDINATOR_GONE;
             }
             samplesDone += to - from;
-            file.workerEpochProgress(index, to, lossSum);
+            file.workerEpochProgress(index, epoch, to, lossSum);
             file.workerSamplesDone(index, samplesDone);
             if (file.command() == Command.STOP)
             {

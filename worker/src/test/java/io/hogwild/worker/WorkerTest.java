@@ -55,7 +55,7 @@ class WorkerTest
         try (Dataset data = Dataset.open(dataPath);
             WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
                 1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
-                DataSplit.trainRows(data, 7, 0.1)),
+                DataSplit.trainRows(data, 7, 0.1), 8),
                 Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
         {
             final Worker worker = new Worker(file, data, 1);

@@ -38,6 +38,7 @@ import io.hogwild.common.sgd.SyncMode;
  * @param dim           number of features; 0 takes the largest index of the train and test files
  * @param out           run directory; null for {@code runs/<timestamp>}
  * @param sync          how workers synchronise their writes
+ * @param shuffleBlock  consecutive training rows dealt to a worker and walked together
  * @param onWorkerFailure what to do when a worker process dies or stops beating mid-run
  * @param quiet         print only the summary
  */
@@ -58,6 +59,7 @@ public record Settings(
     long dim,
     Path out,
     SyncMode sync,
+    int shuffleBlock,
     WorkerFailurePolicy onWorkerFailure,
     boolean quiet)
 {
@@ -86,6 +88,7 @@ public record Settings(
     public static final String DEFAULT_SEED = "1";
     public static final String DEFAULT_SYNC = "lockfree";
     public static final String DEFAULT_ON_WORKER_FAILURE = "restart";
+    public static final String DEFAULT_SHUFFLE_BLOCK = "32";
     /** The default of --procs: the machine's cores. */
     public static final String CORES = "cores";
 
@@ -109,6 +112,7 @@ public record Settings(
         new Option("dim", "D", "0", "Number of features (0: the largest index in the train and test files)"),
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
         new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
+        new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows dealt to a worker and walked together, in shuffled block order (1: shuffle single rows)"),
         new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its shard) or fail (stop the run)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));
 
@@ -177,6 +181,7 @@ public record Settings(
             longIn("dim", v.get("dim"), 0, Integer.MAX_VALUE / Float.BYTES - 4096),
             path(v.get("out")),
             sync,
+            intIn("shuffle-block", v.get("shuffle-block"), 1, 1 << 20),
             onWorkerFailure,
             bool("quiet", v.get("quiet")));
         return settings;
@@ -186,7 +191,7 @@ public record Settings(
     public Settings forCell(final int procs, final int threads, final SyncMode sync, final Path out)
     {
         return new Settings(data, test, procs, threads, epochs, lr, decay, lambda, loss, batch, valFraction, patience,
-            seed, dim, out, sync, onWorkerFailure, true);
+            seed, dim, out, sync, shuffleBlock, onWorkerFailure, true);
     }
 
     /**
@@ -197,7 +202,7 @@ public record Settings(
     public Settings forLostUpdateProbe(final Path probeData, final long dimension, final Path out)
     {
         return new Settings(probeData, null, procs, threads, 1, 1.0, 1.0, 0.0, Loss.COUNT, 1, 0.0, 0, seed, dimension,
-            out, sync, WorkerFailurePolicy.FAIL, true);
+            out, sync, shuffleBlock, WorkerFailurePolicy.FAIL, true);
     }
 
     /** Reads a settings file: Java properties whose keys are option names. */
@@ -245,6 +250,7 @@ public record Settings(
         map.put("dim", dim);
         map.put("out", out == null ? null : out.toString());
         map.put("sync", sync.cliName());
+        map.put("shuffle-block", shuffleBlock);
         map.put("on-worker-failure", onWorkerFailure.cliName());
         map.put("quiet", quiet);
         return map;

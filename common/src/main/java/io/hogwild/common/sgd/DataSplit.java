@@ -7,8 +7,16 @@ import io.hogwild.common.data.Dataset;
 /**
  * How the rows of a training file are split, the same way in the coordinator and in every worker: a row
  * is held out for validation when a hash of (seed, row) falls below the validation fraction; the other
- * rows are dealt round-robin to the workers. Each worker walks its shard in a new shuffled order each
- * epoch, drawn from (seed, worker, epoch), so that a run and a resumed run see the same orders.
+ * rows are cut into blocks of {@code blockLength} consecutive training rows, and the blocks are dealt
+ * round-robin to the workers. Each worker walks its shard block by block, in a new shuffled order of its
+ * blocks each epoch, drawn from (seed, worker, epoch), so that a run and a resumed run see the same
+ * orders; the rows of a block are walked in file order.
+ *
+ * <p>Why blocks: a row is a few hundred bytes of CSR entries, and a walk that jumps to a random row each
+ * time pays a cache and TLB miss for each, which bounds the kernel by memory latency (0.8 M samples/s
+ * against 4.4 M in file order on the default data). Blocks of consecutive rows let the hardware
+ * prefetcher stream them, while the shuffled block order keeps the epoch's order random at the scale that
+ * matters to SGD. With a block length of 1 this is a plain row shuffle and a round-robin deal.
  */
 public final class DataSplit
 {
@@ -41,16 +49,33 @@ public final class DataSplit
         return count;
     }
 
-    /** The training rows of worker {@code worker} of {@code workers}, in file order. */
+    /** The training rows of worker {@code worker} of {@code workers}, dealt row by row, in file order. */
     public static int[] shard(final Dataset data, final long seed, final double validationFraction,
         final int worker, final int workers)
+    {
+        return shard(data, seed, validationFraction, worker, workers, 1);
+    }
+
+    /**
+     * The training rows of worker {@code worker} of {@code workers}: the blocks of {@code blockLength}
+     * consecutive training rows numbered {@code worker}, {@code worker + workers}, ..., in file order.
+     */
+    public static int[] shard(final Dataset data, final long seed, final double validationFraction,
+        final int worker, final int workers, final int blockLength)
     {
         if (data.rows() > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("more than 2^31 rows in " + data.path());
         }
         final long trainRows = trainRows(data, seed, validationFraction);
-        final int size = (int)(trainRows / workers + (worker < trainRows % workers ? 1 : 0));
+        int size = 0;
+        for (long ordinal = 0; ordinal < trainRows; ordinal++)
+        {
+            if ((ordinal / blockLength) % workers == worker)
+            {
+                size++;
+            }
+        }
         final int[] shard = new int[size];
         long ordinal = 0;
         int n = 0;
@@ -58,7 +83,7 @@ public final class DataSplit
         {
             if (!isValidation(seed, row, validationFraction))
             {
-                if (ordinal % workers == worker)
+                if ((ordinal / blockLength) % workers == worker)
                 {
                     shard[n++] = row;
                 }
@@ -79,6 +104,50 @@ public final class DataSplit
             order[i] = order[j];
             order[j] = t;
         }
+    }
+
+    /**
+     * Writes into {@code order} the rows of {@code shard} in {@code epoch}'s order for {@code worker}: its
+     * blocks of {@code blockLength} consecutive entries in shuffled order, each block's rows in file order.
+     * {@code blocks} is scratch space of at least {@link #blockCount} entries, so that nothing is allocated.
+     * A block length of 1 gives exactly {@link #shuffle}'s order.
+     */
+    public static void blockOrder(final int[] shard, final int[] order, final int[] blocks, final int blockLength,
+        final long seed, final int worker, final long epoch)
+    {
+        if (blockLength == 1)
+        {
+            System.arraycopy(shard, 0, order, 0, shard.length);
+            shuffle(order, seed, worker, epoch);
+            return;
+        }
+        final int count = blockCount(shard.length, blockLength);
+        for (int b = 0; b < count; b++)
+        {
+            blocks[b] = b;
+        }
+        final SplittableRandom random = new SplittableRandom(mix(mix(seed, worker), epoch));
+        for (int i = count - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = blocks[i];
+            blocks[i] = blocks[j];
+            blocks[j] = t;
+        }
+        int out = 0;
+        for (int b = 0; b < count; b++)
+        {
+            final int from = blocks[b] * blockLength;
+            final int length = Math.min(blockLength, shard.length - from);
+            System.arraycopy(shard, from, order, out, length);
+            out += length;
+        }
+    }
+
+    /** Blocks of {@code blockLength} in {@code rows} rows (the last may be shorter). */
+    public static int blockCount(final int rows, final int blockLength)
+    {
+        return (rows + blockLength - 1) / blockLength;
     }
 
     /** A 64-bit mix of two values (SplitMix64's finaliser over their combination). */

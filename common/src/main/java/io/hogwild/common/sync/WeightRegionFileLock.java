@@ -34,8 +34,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Memory ordering: between threads the {@link ReentrantLock} gives happens-before; between processes
  * the kernel's lock and unlock are system calls, which the JIT treats as opaque calls (no memory access
  * moves across them) and which order memory on the CPU. A holder killed with {@code kill -9} loses its
- * lock to the kernel, so the others go on; a waiter blocks in the kernel and cannot poll a
- * {@link WaitCheck}, so a stopped holder is ended by the coordinator killing the workers.
+ * lock to the kernel, so the others go on.
+ *
+ * <p>Waiting polls {@link FileChannel#tryLock(long, long, boolean)} with a backoff (spins, yields, parks of
+ * up to {@value #MAX_PARK_NS} ns) rather than blocking in the kernel, so that a waiter still asks its
+ * {@link WaitCheck} now and then (which beats the worker's heartbeat and watches the coordinator and the stop
+ * command): a holder that is stopped rather than killed shows as the one stale worker, and the waiters
+ * stay alive and answerable.
  *
  * <p>Each acquisition allocates one {@link FileLock}: the API leaves no way around it, and the two system
  * calls dwarf it.
@@ -56,26 +61,43 @@ public final class WeightRegionFileLock implements UpdateGuard, AutoCloseable
     }
 
     private static final Map<Path, Shared> SHARED = new HashMap<>();
+    static final long MAX_PARK_NS = 50_000;
+    /** Idle rounds between two questions to the wait check. */
+    static final int CHECK_EVERY = 1 << 10;
 
     private final Path key;
     private final Shared shared;
     private final long position;
     private final long length;
+    private final WaitCheck check;
+    private final org.agrona.concurrent.IdleStrategy idle =
+        new org.agrona.concurrent.BackoffIdleStrategy(16, 16, 1_000, MAX_PARK_NS);
     private FileLock held;
     private boolean closed;
 
-    private WeightRegionFileLock(final Path key, final Shared shared, final long position, final long length)
+    private WeightRegionFileLock(final Path key, final Shared shared, final long position, final long length,
+        final WaitCheck check)
     {
         this.key = key;
         this.shared = shared;
         this.position = position;
         this.length = length;
+        this.check = check;
+    }
+
+    /** A lock that waits without giving up; see {@link #open(Path, long, long, WaitCheck)}. */
+    public static WeightRegionFileLock open(final Path file, final long position, final long length)
+    {
+        return open(file, position, length, () -> true);
     }
 
     /**
      * A lock on bytes {@code [position, position + length)} of {@code file}; close it when the worker ends.
+     *
+     * @param check asked while waiting; false abandons the wait with a {@link WaitAbandonedException}
      */
-    public static WeightRegionFileLock open(final Path file, final long position, final long length)
+    public static WeightRegionFileLock open(final Path file, final long position, final long length,
+        final WaitCheck check)
     {
         final Path key;
         try
@@ -102,7 +124,7 @@ public final class WeightRegionFileLock implements UpdateGuard, AutoCloseable
                 SHARED.put(key, shared);
             }
             shared.users++;
-            return new WeightRegionFileLock(key, shared, position, length);
+            return new WeightRegionFileLock(key, shared, position, length, check);
         }
     }
 
@@ -112,12 +134,40 @@ public final class WeightRegionFileLock implements UpdateGuard, AutoCloseable
         shared.mutex.lock();
         try
         {
-            held = shared.channel.lock(position, length, false);
+            held = shared.channel.tryLock(position, length, false);
+            if (held == null)
+            {
+                held = lockContended();
+            }
         }
         catch (final IOException ex)
         {
             shared.mutex.unlock();
             throw new UncheckedIOException("cannot lock the weight region of " + key, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            shared.mutex.unlock();
+            throw ex;
+        }
+    }
+
+    private FileLock lockContended() throws IOException
+    {
+        idle.reset();
+        int rounds = 0;
+        while (true)
+        {
+            idle.idle();
+            final FileLock lock = shared.channel.tryLock(position, length, false);
+            if (lock != null)
+            {
+                return lock;
+            }
+            if (++rounds % CHECK_EVERY == 0 && !check.keepWaiting())
+            {
+                throw new WaitAbandonedException("gave up waiting for the file lock on the weights of " + key);
+            }
         }
     }
 

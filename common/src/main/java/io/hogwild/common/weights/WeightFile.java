@@ -42,7 +42,8 @@ public final class WeightFile implements AutoCloseable
         double lambda,
         long coordinatorPid,
         long startTimestampMs,
-        long trainRows)
+        long trainRows,
+        int shuffleBlock)
     {
     }
 
@@ -123,6 +124,7 @@ public final class WeightFile implements AutoCloseable
         header.putLong(TRAIN_ROWS_OFFSET, config.trainRows());
         header.putLong(WEIGHTS_OFFSET_OFFSET, WeightFileLayout.weightsOffset(config.workerCount()));
         header.putLong(REGULARISATION_OFFSET_OFFSET, regularisationOffset(config.workerCount(), config.dimension()));
+        header.putInt(SHUFFLE_BLOCK_OFFSET, config.shuffleBlock());
         header.putInt(RUN_STATE_OFFSET, RunState.INITIALISING.code());
         header.putInt(COMMAND_OFFSET, Command.RUN.code());
         header.putLong(COORDINATOR_HEARTBEAT_MS_OFFSET, config.startTimestampMs());
@@ -281,6 +283,12 @@ public final class WeightFile implements AutoCloseable
     public long startTimestampMs()
     {
         return buffer.getLong(START_TIMESTAMP_MS_OFFSET);
+    }
+
+    /** Consecutive training rows dealt and walked together (see {@code DataSplit}). */
+    public int shuffleBlock()
+    {
+        return buffer.getInt(SHUFFLE_BLOCK_OFFSET);
     }
 
     public long trainRows()
@@ -465,33 +473,61 @@ public final class WeightFile implements AutoCloseable
         final int slot = workerSlotOffset(checkIndex(index));
         buffer.putDouble(slot + SLOT_EPOCH_LOSS_SUM_OFFSET, lossSum);
         buffer.putLong(slot + SLOT_EPOCH_SAMPLES_OFFSET, samples);
-        // The position always refers to the epoch after epoch_reached: reset it before the arrival.
-        buffer.putLong(slot + SLOT_EPOCH_POSITION_OFFSET, 0);
-        buffer.putDouble(slot + SLOT_EPOCH_LOSS_SO_FAR_OFFSET, 0);
         buffer.putLongRelease(slot + SLOT_EPOCH_REACHED_OFFSET, epoch);
     }
 
     /**
-     * Worker {@code index} has trained the first {@code position} samples of its current epoch's shuffled
-     * shard, with progressive losses summing to {@code lossSoFar}: where a replacement resumes.
+     * Worker {@code index} has trained the first {@code position} samples of epoch {@code epoch}'s shuffled
+     * shard, with progressive losses summing to {@code lossSoFar}: where a replacement resumes. Epoch and
+     * position go into one 8-byte word with one release store, so a worker killed at any instant leaves a
+     * position that belongs to the epoch it names.
      */
-    public void workerEpochProgress(final int index, final long position, final double lossSoFar)
+    public void workerEpochProgress(final int index, final long epoch, final int position, final double lossSoFar)
     {
         final int slot = workerSlotOffset(checkIndex(index));
         buffer.putDouble(slot + SLOT_EPOCH_LOSS_SO_FAR_OFFSET, lossSoFar);
-        buffer.putLongRelease(slot + SLOT_EPOCH_POSITION_OFFSET, position);
+        buffer.putLongRelease(slot + SLOT_EPOCH_POSITION_OFFSET, (epoch << 32) | position);
     }
 
-    /** Samples of the epoch after {@link #workerEpochReached} that worker {@code index} has trained. */
-    public long workerEpochPosition(final int index)
+    /** Samples of epoch {@code epoch} that worker {@code index} has trained: 0 unless its progress names it. */
+    public int workerEpochPosition(final int index, final long epoch)
     {
-        return buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_POSITION_OFFSET);
+        final long word = buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_POSITION_OFFSET);
+        return (word >>> 32) == epoch ? (int)word : 0;
     }
 
-    /** The progressive loss summed over {@link #workerEpochPosition}'s samples. */
-    public double workerEpochLossSoFar(final int index)
+    /**
+     * The progressive loss summed over {@link #workerEpochPosition}'s samples of {@code epoch} (0 when the
+     * position is not of that epoch). Written just before the position, so after a kill between the two it
+     * may cover up to one slice more: a diagnostic figure, not a weight.
+     */
+    public double workerEpochLossSoFar(final int index, final long epoch)
     {
-        return buffer.getDouble(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_LOSS_SO_FAR_OFFSET);
+        return workerEpochPosition(index, epoch) == 0 ? 0 :
+            buffer.getDouble(workerSlotOffset(checkIndex(index)) + SLOT_EPOCH_LOSS_SO_FAR_OFFSET);
+    }
+
+    /**
+     * True when {@code path} is a weight file whose creator had not finished it (version 0) or failed while
+     * creating it (version -1): not corrupt, just never ready.
+     */
+    public static boolean isUnfinishedCreation(final Path path)
+    {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path))
+        {
+            final java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(in.readNBytes(VERSION_OFFSET + Integer.BYTES))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (head.capacity() < VERSION_OFFSET + Integer.BYTES)
+            {
+                return false;
+            }
+            final int version = head.getInt(VERSION_OFFSET);
+            return head.getLong(MAGIC_OFFSET) == MAGIC && (version == 0 || version == VERSION_FAILED);
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     /** Times the coordinator replaced worker {@code index}. */

@@ -67,7 +67,9 @@ public final class WeightFileLayout
      * CRC-32C of the configuration bytes {@code [0, CONFIGURATION_CHECKSUM_OFFSET)} with the version field
      * read as zero: a reader refuses a header that does not match it.
      */
-    public static final int CONFIGURATION_CHECKSUM_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
+    /** Consecutive training rows that are dealt to a worker and walked together ({@code DataSplit}). */
+    public static final int SHUFFLE_BLOCK_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
+    public static final int CONFIGURATION_CHECKSUM_OFFSET = SHUFFLE_BLOCK_OFFSET + SIZE_OF_LONG;
     public static final int CONFIGURATION_END = CONFIGURATION_CHECKSUM_OFFSET + SIZE_OF_LONG;
 
     // Control section: the only fields written after the file is ready, all with ordered stores.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,20 +32,61 @@ class DataSplitTest
         {
             final long trainRows = DataSplit.trainRows(data, 9, 0.2);
             assertEquals(800, trainRows, 50);
-            final boolean[] seen = new boolean[1001];
-            int total = 0;
-            for (int worker = 0; worker < 3; worker++)
+            for (final int blockLength : new int[] {1, 7, 32, 5000})
             {
-                for (final int row : DataSplit.shard(data, 9, 0.2, worker, 3))
+                final boolean[] seen = new boolean[1001];
+                int total = 0;
+                for (int worker = 0; worker < 3; worker++)
                 {
-                    assertFalse(seen[row]);
-                    assertFalse(DataSplit.isValidation(9, row, 0.2));
-                    seen[row] = true;
-                    total++;
+                    final int[] shard = DataSplit.shard(data, 9, 0.2, worker, 3, blockLength);
+                    for (int i = 1; i < shard.length; i++)
+                    {
+                        assertTrue(shard[i - 1] < shard[i], "a shard is in file order");
+                    }
+                    for (final int row : shard)
+                    {
+                        assertFalse(seen[row]);
+                        assertFalse(DataSplit.isValidation(9, row, 0.2));
+                        seen[row] = true;
+                        total++;
+                    }
                 }
+                assertEquals(trainRows, total, "block length " + blockLength);
             }
-            assertEquals(trainRows, total);
         }
+    }
+
+    @Test
+    void shouldWalkBlocksInShuffledOrderAndTheirRowsInFileOrder()
+    {
+        final int[] shard = new int[103];
+        for (int i = 0; i < shard.length; i++)
+        {
+            shard[i] = 10 * i;
+        }
+        final int[] order = new int[shard.length];
+        final int[] blocks = new int[DataSplit.blockCount(shard.length, 8)];
+        assertEquals(13, blocks.length);
+        DataSplit.blockOrder(shard, order, blocks, 8, 5, 1, 3);
+        final int[] again = new int[shard.length];
+        DataSplit.blockOrder(shard, again, blocks, 8, 5, 1, 3);
+        assertArrayEquals(order, again, "the same (seed, worker, epoch), the same order");
+        final int[] sorted = order.clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(shard, sorted, "every row once");
+        int jumps = 0;
+        for (int i = 1; i < order.length; i++)
+        {
+            if (order[i] != order[i - 1] + 10)
+            {
+                jumps++;
+            }
+        }
+        assertTrue(jumps <= 12 && jumps >= 6, "consecutive within a block, shuffled between: " + jumps + " jumps");
+        final int[] rowShuffle = shard.clone();
+        DataSplit.shuffle(rowShuffle, 5, 1, 3);
+        DataSplit.blockOrder(shard, order, new int[shard.length], 1, 5, 1, 3);
+        assertArrayEquals(rowShuffle, order, "a block of 1 is the plain row shuffle");
     }
 
     @Test

@@ -28,7 +28,8 @@ class WeightFileLayoutTest
         assertEquals(80, TRAIN_ROWS_OFFSET);
         assertEquals(88, WEIGHTS_OFFSET_OFFSET);
         assertEquals(96, REGULARISATION_OFFSET_OFFSET);
-        assertEquals(104, CONFIGURATION_CHECKSUM_OFFSET);
+        assertEquals(104, SHUFFLE_BLOCK_OFFSET);
+        assertEquals(112, CONFIGURATION_CHECKSUM_OFFSET);
         assertTrue(CONFIGURATION_END <= CONTROL_OFFSET);
         assertEquals(0x57444C4957474F48L, MAGIC);
         assertEquals(1, VERSION);

@@ -25,7 +25,25 @@ class WeightFileTest
     static WeightFile.Config config(final long dimension, final int workers)
     {
         return new WeightFile.Config(dimension, workers, Loss.LOGISTIC, 4, SyncMode.LOCKFREE, 42, 0.25, 1e-5,
-            ProcessHandle.current().pid(), 1234, 1000);
+            ProcessHandle.current().pid(), 1234, 1000, 16);
+    }
+
+    @Test
+    void shouldGiveAResumePositionOnlyForTheEpochItNames()
+    {
+        final Path path = dir.resolve("progress.bin");
+        try (WeightFile created = WeightFile.create(path, config(5, 3), new float[5]);
+            WeightFile reader = WeightFile.open(path, false))
+        {
+            assertEquals(0, reader.workerEpochPosition(1, 1), "nothing trained yet");
+            created.workerEpochProgress(1, 7, 8192, 2.5);
+            assertEquals(8192, reader.workerEpochPosition(1, 7));
+            assertEquals(2.5, reader.workerEpochLossSoFar(1, 7));
+            created.workerEpochDone(1, 7, 3.0, 9000);
+            assertEquals(0, reader.workerEpochPosition(1, 8), "the next epoch starts at 0");
+            assertEquals(0.0, reader.workerEpochLossSoFar(1, 8));
+            assertEquals(0, reader.workerEpochPosition(2, 7), "another slot's progress is its own");
+        }
     }
 
     @Test

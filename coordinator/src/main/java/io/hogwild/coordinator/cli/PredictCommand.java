@@ -121,6 +121,11 @@ public final class PredictCommand implements Callable<Integer>
     {
         try (io.hogwild.common.weights.WeightFile weights = io.hogwild.common.weights.WeightFile.open(file, false))
         {
+            if (weights.runState() != io.hogwild.common.weights.RunState.FINISHED)
+            {
+                System.err.println("hogwild: note: " + file + " is from a run that is " + weights.runState() +
+                    ", not FINISHED: these are the weights as they stand, not a finished model");
+            }
             return new LiblinearModel(weights.copyWeights(), -1, true);
         }
     }

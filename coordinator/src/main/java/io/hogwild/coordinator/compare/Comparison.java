@@ -96,7 +96,7 @@ public final class Comparison
         // Every run reads the converted files, so that none repeats the conversion or its staleness check.
         final Settings resolved = new Settings(files.train(), files.test(), base.procs(), base.threads(), base.epochs(),
             base.lr(), base.decay(), base.lambda(), base.loss(), base.batch(), base.valFraction(), base.patience(),
-            base.seed(), base.dim(), null, base.sync(), base.onWorkerFailure(), true);
+            base.seed(), base.dim(), null, base.sync(), base.shuffleBlock(), base.onWorkerFailure(), true);
 
         final List<Cell> cells = plan.cells();
         final int total = cells.size() * plan.repeats();

@@ -52,6 +52,7 @@ public final class WeightReport
             report.put("lock_owner", file.lockOwner() < 0 ? null : file.lockOwner());
         }
         report.put("batch", file.batchSize());
+        report.put("shuffle_block", file.shuffleBlock());
         report.put("lambda", file.lambda());
         report.put("seed", file.seed());
         report.put("validation_fraction", file.validationFraction());
