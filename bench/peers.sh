@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Whole-run benchmark against the peers a user would otherwise run, on the same RCV1-shaped data in one
+# run (text that no one has converted yet), printing the ratios:
+#   - per core: one hogwild worker process's samples/s against scikit-learn's SGDClassifier(hinge, alpha=1e-6)
+#   - end to end: hogwild from LIBSVM text to test accuracy (conversion and JVM start-up included) against
+#     liblinear-train -s 2 -c 1 (exact dual solver) + liblinear-predict
+#   - parse speed of the converter (MB/s of text)
+# Peers that are not installed are skipped with the reason (Debian: python3-sklearn, liblinear-tools).
+#   bench/peers.sh [--rows N] [--epochs E] [--procs P]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=781265; test_rows=23149; epochs=5; procs=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rows) rows=$2; shift 2 ;;
+    --epochs) epochs=$2; shift 2 ;;
+    --procs) procs=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+work=$(mktemp -d /tmp/hogwild-peers.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+./run.sh --version >/dev/null 2>&1 || true   # builds the jars once, outside the timings
+
+echo "data: $rows x 47,236 RCV1-shaped rows (~76 non-zeros), $test_rows test rows; this machine: $(nproc) cores"
+./run.sh generate --rows "$rows" --test-rows "$test_rows" --seed 2011 -o "$work/rcv1" >/dev/null
+size=$(stat -c %s "$work/rcv1.train.libsvm")
+printf 'train text: %s bytes\n' "$size"
+seconds() { date +%s.%N; }
+number() { sed -n "s/.*\"$1\": \\([-0-9.eE]*\\).*/\\1/p" "$2" | sed -n 1p; }
+
+# --- hogwild end to end: fresh cache, so the conversion is timed too ---------------------------------
+export HOGWILD_CACHE="$work/cache"
+start=$(seconds)
+./run.sh -q --data "$work/rcv1.train.libsvm" --test "$work/rcv1.test.libsvm" --procs "$procs" --epochs "$epochs" \
+  --out "$work/e2e" >/dev/null
+hog_wall=$(echo "$(seconds) - $start" | bc -l)
+hog_acc=$(number test_accuracy "$work/e2e/summary.json")
+hog_rate=$(number samples_per_second "$work/e2e/summary.json")
+# --- converter alone ---------------------------------------------------------------------------------
+start=$(seconds)
+./run.sh convert "$work/rcv1.train.libsvm" -o "$work/again.hwd" >/dev/null
+conv=$(echo "$(seconds) - $start" | bc -l)
+# --- one worker process: samples/s per core ----------------------------------------------------------
+./run.sh -q --data "$work/rcv1.train.libsvm" --test "$work/rcv1.test.libsvm" --procs 1 --epochs "$epochs" \
+  --patience 0 --out "$work/one" >/dev/null
+one_rate=$(number samples_per_second "$work/one/summary.json")
+one_acc=$(number test_accuracy "$work/one/summary.json")
+printf 'hogwild end to end (%s procs, %s epochs): %.1f s wall, test accuracy %.4f, %s samples/s\n' \
+  "$procs" "$epochs" "$hog_wall" "$hog_acc" "$hog_rate"
+printf 'hogwild convert (JVM start-up included): %.2f s = %.0f MB/s of text\n' "$conv" "$(echo "$size / $conv / 1000000" | bc -l)"
+printf 'hogwild 1 worker process: %s samples/s, test accuracy %.4f\n' "$one_rate" "$one_acc"
+
+# --- liblinear ---------------------------------------------------------------------------------------
+if command -v liblinear-train >/dev/null 2>&1; then
+  start=$(seconds)
+  liblinear-train -q -s 2 -c 1 "$work/rcv1.train.libsvm" "$work/liblinear.model" >/dev/null
+  liblinear-predict "$work/rcv1.test.libsvm" "$work/liblinear.model" "$work/liblinear.out" > "$work/liblinear.txt"
+  ll_wall=$(echo "$(seconds) - $start" | bc -l)
+  ll_acc=$(sed -n 's/Accuracy = \([0-9.]*\)%.*/\1/p' "$work/liblinear.txt")
+  printf 'liblinear-train -s 2 -c 1 + predict: %.1f s wall, test accuracy %s %%\n' "$ll_wall" "$ll_acc"
+  printf 'RATIO end to end: liblinear / hogwild wall time = %.2fx (target >= 1.5x), accuracy gap %.2f points\n' \
+    "$(echo "$ll_wall / $hog_wall" | bc -l)" "$(echo "$ll_acc - 100 * $hog_acc" | bc -l)"
+else
+  echo "liblinear: skipped (install the Debian package liblinear-tools)"
+fi
+
+# --- scikit-learn ------------------------------------------------------------------------------------
+py=/usr/bin/python3
+if [ -x "$py" ] && "$py" -c 'import sklearn' >/dev/null 2>&1; then
+  "$py" - "$work/rcv1.train.libsvm" "$work/rcv1.test.libsvm" "$epochs" > "$work/sklearn.txt" <<'PY'
+import sys, time
+from sklearn.datasets import load_svmlight_file
+from sklearn.linear_model import SGDClassifier
+train, test, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+t = time.time(); X, y = load_svmlight_file(train, n_features=47236); load = time.time() - t
+Xt, yt = load_svmlight_file(test, n_features=47236)
+clf = SGDClassifier(loss="hinge", alpha=1e-6, max_iter=epochs, tol=None, random_state=1)
+t = time.time(); clf.fit(X, y); fit = time.time() - t
+print(f"{X.shape[0] * epochs / fit:.0f} {clf.score(Xt, yt):.4f} {fit:.2f} {load:.2f}")
+PY
+  read -r sk_rate sk_acc sk_fit sk_load < "$work/sklearn.txt"
+  printf 'scikit-learn SGDClassifier(hinge, alpha=1e-6), %s epochs: %s samples/s (fit %s s, load %s s), test accuracy %s\n' \
+    "$epochs" "$sk_rate" "$sk_fit" "$sk_load" "$sk_acc"
+  printf 'RATIO per core: hogwild 1 worker / scikit-learn = %.2fx (target >= 3x)\n' "$(echo "$one_rate / $sk_rate" | bc -l)"
+else
+  echo "scikit-learn: skipped (install the Debian package python3-sklearn)"
+fi
