@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         "Writes an RCV1-shaped synthetic train/test pair in LIBSVM format.",
         "",
         "Power-law feature frequencies, L2-normalised tf-idf-like rows, labels from a hidden linear separator "
-            + "with 3 % flipped. Files: PREFIX.train.libsvm and PREFIX.test.libsvm."
+            + "with 3 %% flipped. Files: PREFIX.train.libsvm and PREFIX.test.libsvm."
     })
 public final class GenerateCommand implements Callable<Integer>
 {
