@@ -38,7 +38,7 @@ final class Progress
         }
         lastDrawNs = now;
         out.print(String.format(Locale.ROOT, "\r  epoch %d/%d  %3.0f%%  %s samples/s  val loss %s   ",
-            epoch, epochs, 100 * Math.min(1.0, fraction), TrainingRun.human(samplesPerSecond),
+            epoch, epochs, 100 * Math.min(1.0, fraction), EpochRecord.human(samplesPerSecond),
             Double.isNaN(lastValidationLoss) ? "-" : String.format(Locale.ROOT, "%.4f", lastValidationLoss)));
         out.flush();
         drawn = true;

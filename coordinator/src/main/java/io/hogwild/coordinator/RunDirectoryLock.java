@@ -16,7 +16,7 @@ import io.hogwild.common.settings.SettingsException;
  * whole life, so that a second run, or a {@code --resume} of a run still going, is refused instead of
  * writing the same files. The operating system releases it when the process dies, however it dies.
  */
-final class RunDirectoryLock implements AutoCloseable
+public final class RunDirectoryLock implements AutoCloseable
 {
     static final String FILE = ".lock";
 
@@ -30,7 +30,7 @@ final class RunDirectoryLock implements AutoCloseable
     }
 
     /** Locks {@code runDir}, or throws naming the process that holds it. */
-    static RunDirectoryLock acquire(final Path runDir) throws IOException
+    public static RunDirectoryLock acquire(final Path runDir) throws IOException
     {
         final Path file = runDir.resolve(FILE);
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,

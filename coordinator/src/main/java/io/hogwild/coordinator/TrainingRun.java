@@ -55,9 +55,7 @@ public final class TrainingRun
     /** Relative improvement of the validation loss that counts as better (early stopping). */
     public static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
 
-    private static final String METRICS_HEADER =
-        "epoch,seconds,step_size,train_loss,val_loss,val_accuracy,test_loss,test_accuracy,samples_per_second," +
-        "epoch_seconds";
+
 
     private final Settings settings;
     private final PrintStream out;
@@ -356,7 +354,18 @@ public final class TrainingRun
 
     private Path createRunDirectory() throws IOException
     {
-        Path dir = settings.out();
+        final Path dir = createRunDirectory(settings.out());
+        directoryLock = RunDirectoryLock.acquire(dir);
+        return dir;
+    }
+
+    /**
+     * Creates the run directory: {@code out}, which must be new or empty, or {@code runs/<timestamp>} when
+     * {@code out} is null.
+     */
+    public static Path createRunDirectory(final Path out) throws IOException
+    {
+        Path dir = out;
         if (dir == null)
         {
             final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -367,7 +376,6 @@ public final class TrainingRun
             }
         }
         createEmptyDirectory(dir);
-        directoryLock = RunDirectoryLock.acquire(dir);
         return dir;
     }
 
@@ -492,7 +500,7 @@ public final class TrainingRun
                     throw new RunFailedException("interrupted by a signal; the run is not finished");
                 }
                 LiblinearModel.write(runDir.resolve("model.txt"), file.copyWeights(), settings.loss());
-                summary.put("wall_seconds", round((System.nanoTime() - wallStartNs) / 1e9));
+                summary.put("wall_seconds", EpochRecord.threeDecimals((System.nanoTime() - wallStartNs) / 1e9));
                 Files.writeString(runDir.resolve("summary.json"), Json.write(summary));
                 // Finished only once the outputs are there: a kill before this leaves a run that --resume ends.
                 file.runState(RunState.FINISHED);
@@ -570,7 +578,7 @@ public final class TrainingRun
         final long trainStartNs = System.nanoTime() - (resumeFrom == null ? 0 : (long)(resumeFrom.elapsedSeconds() * 1e9));
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8))
         {
-            metrics.write(METRICS_HEADER);
+            metrics.write(EpochRecord.HEADER);
             metrics.newLine();
             for (final String row : metricsKept)
             {
@@ -606,16 +614,12 @@ public final class TrainingRun
                     measureMemory();
                 }
 
-                metrics.write(String.format(Locale.ROOT, "%d,%.3f,%.6g,%.6f,%s,%s,%s,%s,%.0f,%.4f", epoch,
-                    (System.nanoTime() - trainStartNs) / 1e9, step, trainLoss, csv(validation.meanLoss()),
-                    csv(validation.accuracy()), testing == null ? "" : csv(testing.meanLoss()),
-                    testing == null ? "" : csv(testing.accuracy()), samplesPerSecond, epochSeconds));
+                final EpochRecord record = new EpochRecord(epoch, (System.nanoTime() - trainStartNs) / 1e9, step,
+                    trainLoss, validation, testing, samplesPerSecond, epochSeconds);
+                metrics.write(record.csvRow());
                 metrics.newLine();
                 metrics.flush();
-                log.accept(String.format(Locale.ROOT,
-                    "epoch %2d  step %.4g  train loss %.4f  val loss %s acc %s  test acc %s  %s samples/s  %.2f s",
-                    epoch, step, trainLoss, fmt(validation.meanLoss()), fmt(validation.accuracy()),
-                    testing == null ? "-" : fmt(testing.accuracy()), human(samplesPerSecond), epochSeconds));
+                log.accept(record.logLine());
 
                 final double monitored = validation.rows() > 0 ? validation.meanLoss() : trainLoss;
                 if (bestLoss == Double.POSITIVE_INFINITY ||
@@ -666,10 +670,10 @@ public final class TrainingRun
         summary.put("resumed_after_epoch", resumeFrom == null ? null : resumeFrom.epoch());
         summary.put("best_epoch", best == null || best.weights() == null ? epoch : best.epoch());
         summary.put("stopped_early", stoppedEarly);
-        summary.put("train_seconds", round(trainSeconds));
+        summary.put("train_seconds", EpochRecord.threeDecimals(trainSeconds));
         summary.put("samples_per_second", Math.round(samplesTotal / trainSeconds));
         summary.put("nonzeros_per_second", Math.round(nonzerosPerEpoch * (double)epoch / trainSeconds));
-        summary.put("startup_seconds", round(startupSeconds));
+        summary.put("startup_seconds", EpochRecord.threeDecimals(startupSeconds));
         summary.put("mode", threads() ? "threads" : "procs");
         summary.put("workers", file.workerCount());
         summary.put("sync", settings.sync().cliName());
@@ -677,9 +681,11 @@ public final class TrainingRun
         summary.put("worker_pids", workerPids());
         summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());
         summary.put("cores", Runtime.getRuntime().availableProcessors());
-        summary.put("memory_pss_mb", pssCoordinatorKb < 0 ? null : round((pssCoordinatorKb + pssWorkersKb) / 1024.0));
-        summary.put("memory_pss_coordinator_mb", pssCoordinatorKb < 0 ? null : round(pssCoordinatorKb / 1024.0));
-        summary.put("memory_pss_workers_mb", pssWorkersKb < 0 ? null : round(pssWorkersKb / 1024.0));
+        summary.put("memory_pss_mb", pssCoordinatorKb < 0 ? null :
+            EpochRecord.threeDecimals((pssCoordinatorKb + pssWorkersKb) / 1024.0));
+        summary.put("memory_pss_coordinator_mb", pssCoordinatorKb < 0 ? null :
+            EpochRecord.threeDecimals(pssCoordinatorKb / 1024.0));
+        summary.put("memory_pss_workers_mb", pssWorkersKb < 0 ? null : EpochRecord.threeDecimals(pssWorkersKb / 1024.0));
         summary.put("dimension", file.dimension());
         summary.put("train_rows", trainRows);
         summary.put("val_rows", validation.rows());
@@ -1011,38 +1017,5 @@ public final class TrainingRun
     private int workerCount()
     {
         return threads() ? settings.threads() : settings.procs();
-    }
-
-    private static String csv(final double value)
-    {
-        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.6f", value);
-    }
-
-    private static String fmt(final double value)
-    {
-        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value);
-    }
-
-    private static double round(final double seconds)
-    {
-        return Math.round(seconds * 1000) / 1000.0;
-    }
-
-    /** 1234567 -> "1.23M". */
-    static String human(final double value)
-    {
-        if (Double.isNaN(value) || Double.isInfinite(value))
-        {
-            return "-";
-        }
-        if (value >= 1e6)
-        {
-            return String.format(Locale.ROOT, "%.2fM", value / 1e6);
-        }
-        if (value >= 1e3)
-        {
-            return String.format(Locale.ROOT, "%.1fk", value / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.0f", value);
     }
 }

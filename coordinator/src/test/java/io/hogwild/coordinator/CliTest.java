@@ -25,6 +25,14 @@ class CliTest
     @TempDir
     Path dir;
 
+    /** The shared-memory commands never carry Spark: `hogwild spark` runs from its own module's class path. */
+    @Test
+    void sparkIsNotOnTheSharedMemoryClassPath()
+    {
+        org.junit.jupiter.api.Assertions.assertThrows(ClassNotFoundException.class,
+            () -> Class.forName("org.apache.spark.SparkContext"));
+    }
+
     @Test
     void shouldListEveryCommandInTheHelp()
     {

@@ -7,8 +7,10 @@ import java.util.Arrays;
  * fills before {@link DatasetWriter} writes one or more blocks, in order, to a dataset file.
  * Feature indices are 0-based here (LIBSVM index minus one).
  */
-public final class CsrChunk
+public final class CsrChunk implements java.io.Serializable
 {
+    private static final long serialVersionUID = 1L;
+
     private byte[] labels = new byte[1024];
     private int[] rowEnds = new int[1024];
     private int[] indices = new int[16 * 1024];

@@ -273,6 +273,18 @@ public final class LibsvmParser
         return line;
     }
 
+    /**
+     * Parses one line of LIBSVM text into {@code out} (a comment or blank line adds no row): for readers
+     * that get their lines elsewhere, such as Spark's text files.
+     *
+     * @throws LibsvmFormatException naming {@code file} and {@code line}
+     */
+    public static void parseLine(final Path file, final long line, final String text, final CsrChunk out)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        parseLine(file, line, bytes, 0, bytes.length, out);
+    }
+
     private static void parseLine(final Path file, final long line, final byte[] b, final int from, final int to,
         final CsrChunk out)
     {

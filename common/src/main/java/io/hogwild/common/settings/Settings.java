@@ -208,6 +208,12 @@ public record Settings(
     /** Reads a settings file: Java properties whose keys are option names. */
     public static Map<String, String> readFile(final Path file)
     {
+        return readFile(file, java.util.Set.of());
+    }
+
+    /** Reads a settings file whose keys are option names or one of {@code moreNames} (a command's own options). */
+    public static Map<String, String> readFile(final Path file, final java.util.Set<String> moreNames)
+    {
         final Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
         {
@@ -221,9 +227,10 @@ public record Settings(
         for (final String key : properties.stringPropertyNames())
         {
             final String name = key.trim().replace('_', '-').toLowerCase(Locale.ROOT).replaceFirst("^--", "");
-            if (option(name) == null)
+            if (option(name) == null && !moreNames.contains(name))
             {
-                throw new SettingsException(file + ": unknown setting '" + key + "' (known: " + names() + ")");
+                throw new SettingsException(file + ": unknown setting '" + key + "' (known: " + names() +
+                    (moreNames.isEmpty() ? "" : ", " + String.join(", ", moreNames)) + ")");
             }
             values.put(name, properties.getProperty(key));
         }

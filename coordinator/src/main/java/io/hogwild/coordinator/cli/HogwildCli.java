@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hogwild 0.1.0",
     description = "Lock-free parallel SGD (Hogwild!) for sparse linear models on one machine.",
+    footer = {"", "And, from its own class path (Spark is never loaded by the commands above):",
+        "  spark     Synchronous parallel SGD on Apache Spark, local[*] or a cluster: ./run.sh spark --help"},
     subcommands = {
         TrainCommand.class,
         CompareCommand.class,
@@ -91,7 +93,8 @@ public final class HogwildCli implements Runnable
         return Arrays.copyOf(args, args.length);
     }
 
-    private static int handle(final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parsed)
+    /** Maps a command's failure to a one-line message and an exit code (no stack trace for expected failures). */
+    public static int handle(final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parsed)
     {
         final PrintWriter err = commandLine.getErr();
         if (ex instanceof SettingsException)

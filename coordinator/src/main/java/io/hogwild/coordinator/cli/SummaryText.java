@@ -4,19 +4,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The human-readable closing lines of a run. */
-final class SummaryText
+public final class SummaryText
 {
     private SummaryText()
     {
     }
 
-    static String format(final Map<String, Object> summary)
+    public static String format(final Map<String, Object> summary)
     {
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "summary: %s epochs, %s worker %s (%s), test accuracy %s, " +
                 "val accuracy %s, %s samples/s, train %.2f s, wall %.2f s%n",
             summary.get("epochs"), summary.get("workers"),
-            "procs".equals(summary.get("mode")) ? "processes" : summary.get("mode"), summary.get("sync"),
+            "procs".equals(summary.get("mode")) ? "processes" : "spark".equals(summary.get("mode")) ? "Spark partitions" :
+                summary.get("mode"), summary.get("sync"),
             percent(summary.get("test_accuracy")), percent(summary.get("val_accuracy")),
             String.format(Locale.ROOT, "%,d", ((Number)summary.get("samples_per_second")).longValue()),
             ((Number)summary.get("train_seconds")).doubleValue(), ((Number)summary.get("wall_seconds")).doubleValue()));

@@ -53,7 +53,7 @@ public final class TrainCommand implements Callable<Integer>
     }
 
     /** Adds one option per setting to {@code spec}, but for the names in {@code except}. */
-    static void addSettingsOptions(final CommandSpec spec, final Set<String> except)
+    public static void addSettingsOptions(final CommandSpec spec, final Set<String> except)
     {
         for (final Settings.Option option : Settings.OPTIONS)
         {
@@ -78,7 +78,7 @@ public final class TrainCommand implements Callable<Integer>
     }
 
     /** The settings given as text, by name: the settings file overlaid by the command line. */
-    static Map<String, String> settingsValues(final CommandSpec spec, final Path settingsFile)
+    public static Map<String, String> settingsValues(final CommandSpec spec, final Path settingsFile)
     {
         final Map<String, String> values = new LinkedHashMap<>();
         if (settingsFile != null)

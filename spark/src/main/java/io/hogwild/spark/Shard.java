@@ -1,0 +1,37 @@
+package io.hogwild.spark;
+
+import java.io.Serializable;
+
+import io.hogwild.common.data.CsrChunk;
+
+/**
+ * One partition of a LIBSVM file, parsed once into CSR arrays and cached by Spark: the rows a partition
+ * walks every iteration without parsing text again.
+ *
+ * @param firstRow the global (0-based) index of the partition's first row in the file, which decides
+ *                 the validation split exactly as {@code train} does
+ * @param rows     the rows, 0-based feature indices
+ */
+public record Shard(long firstRow, CsrChunk rows) implements Serializable
+{
+    public int rowStart(final int row)
+    {
+        return row == 0 ? 0 : rows.rowEnd(row - 1);
+    }
+
+    /** w . x of {@code row}; features at or beyond {@code weights.length} have weight 0. */
+    public double dot(final int row, final double[] weights)
+    {
+        final int end = rows.rowEnd(row);
+        double dot = 0;
+        for (int k = rowStart(row); k < end; k++)
+        {
+            final int index = rows.index(k);
+            if (index < weights.length)
+            {
+                dot += weights[index] * rows.value(k);
+            }
+        }
+        return dot;
+    }
+}
