@@ -54,6 +54,12 @@ public final class SparkCommand implements Callable<Integer>
                 .description(option.description() + (option.defaultValue().isEmpty() ? "" : " (default: " +
                     option.defaultValue() + ")")).build());
         }
+        // The shared-memory options are hidden here, so that giving one gets SparkSettings' message, not
+        // picocli's "unknown option".
+        for (final String name : SparkSettings.TRAIN_ONLY)
+        {
+            spec.addOption(OptionSpec.builder("--" + name).paramLabel("X").type(String.class).hidden(true).build());
+        }
         commandLine.setExecutionExceptionHandler(HogwildCli::handle);
         return commandLine;
     }

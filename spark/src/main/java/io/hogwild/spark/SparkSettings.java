@@ -69,6 +69,7 @@ public record SparkSettings(
     public static final List<Settings.Option> OPTIONS = List.of(
         new Settings.Option("data", "PATH", "", "Training data, LIBSVM text: a path or a URI Spark reads " +
             "(file://, hdfs://, s3a://; a directory or glob reads every file in it); required"),
+        new Settings.Option("test", "PATH", "", "Test data, LIBSVM text at any path Spark reads, scored after every epoch"),
         new Settings.Option("lr", "STEP", Settings.DEFAULT_LR, "Step size of the first epoch on the mean " +
             "gradient of a mini-batch; auto: train's auto step times " + (int)BATCH_STEP_SCALE +
             " sqrt(mini-batch rows)"),
@@ -82,7 +83,7 @@ public record SparkSettings(
             "hogwild (synchronous SGD of this module) or mllib (Spark MLlib's GradientDescent, as SVMWithSGD runs it)"));
 
     /** The train options that {@link #OPTIONS} describes anew for Spark. */
-    public static final Set<String> REDESCRIBED = Set.of("data", "lr");
+    public static final Set<String> REDESCRIBED = Set.of("data", "test", "lr");
 
     /** The train options that mean nothing on Spark (shared-memory workers and their synchronisation). */
     public static final Set<String> TRAIN_ONLY = Set.of("procs", "threads", "batch", "sync", "shuffle-block",

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
     version = "hogwild 0.1.0",
     description = "Lock-free parallel SGD (Hogwild!) for sparse linear models on one machine.",
     footer = {"", "And, from its own class path (Spark is never loaded by the commands above):",
-        "  spark     Synchronous parallel SGD on Apache Spark, local[*] or a cluster: ./run.sh spark --help"},
+        "  spark     Synchronous parallel SGD on Apache Spark, local[*] or a cluster;",
+        "            see ./run.sh spark --help"},
     subcommands = {
         TrainCommand.class,
         CompareCommand.class,
