@@ -7,7 +7,10 @@ import java.util.List;
  *
  * @param cell             its set-up
  * @param repeat           1-based repeat number
- * @param samplesPerSecond training throughput over the whole run
+ * @param samplesPerSecond steady training throughput: the median of the run's per-epoch samples/s from the
+ *                         second epoch on (the first holds the JIT warm-up of a fresh worker JVM), or the
+ *                         whole run's when it had one epoch
+ * @param wholeRunSamplesPerSecond training throughput over all the run's epochs
  * @param epochSeconds     mean wall time of one epoch (training only, without evaluation)
  * @param epochs           epochs run
  * @param trainLoss        final training loss (progressive, of the kept epoch)
@@ -17,7 +20,8 @@ import java.util.List;
  * @param curve            loss against time, one point per epoch
  * @param runDir           the run's directory
  */
-public record CellRun(Cell cell, int repeat, double samplesPerSecond, double epochSeconds, int epochs, double trainLoss,
+public record CellRun(Cell cell, int repeat, double samplesPerSecond, double wholeRunSamplesPerSecond,
+    double epochSeconds, int epochs, double trainLoss,
     double valLoss, double testAccuracy, double valAccuracy, List<CurvePoint> curve, String runDir)
 {
     /**

@@ -9,7 +9,7 @@ import java.util.Locale;
 final class CompareCsv
 {
     static final String HEADER = "mode,sync,workers,repeat,samples_per_second,epoch_seconds,epochs,train_loss," +
-        "val_loss,test_accuracy,val_accuracy,lost_update_fraction,run_dir";
+        "val_loss,test_accuracy,val_accuracy,lost_update_fraction,whole_run_samples_per_second,run_dir";
 
     private CompareCsv()
     {
@@ -21,11 +21,12 @@ final class CompareCsv
         for (final CellRun run : result.runs())
         {
             final LostUpdateProbe.Result lost = result.lost().get(run.cell());
-            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.0f,%.4f,%d,%s,%s,%s,%s,%s,%s%n", run.cell().mode(),
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.0f,%.4f,%d,%s,%s,%s,%s,%s,%.0f,%s%n", run.cell().mode(),
                 run.cell().sync().cliName(), run.cell().workers(), run.repeat(), run.samplesPerSecond(),
                 run.epochSeconds(), run.epochs(), number(run.trainLoss()), number(run.valLoss()),
                 number(run.testAccuracy()), number(run.valAccuracy()),
-                lost == null ? "" : String.format(Locale.ROOT, "%.3e", lost.lostFraction()), run.runDir()));
+                lost == null ? "" : String.format(Locale.ROOT, "%.3e", lost.lostFraction()),
+                run.wholeRunSamplesPerSecond(), run.runDir()));
         }
         return csv.toString();
     }

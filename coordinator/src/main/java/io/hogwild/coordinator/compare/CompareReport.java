@@ -47,8 +47,10 @@ final class CompareReport
                 "cores, so their throughput measures time-slicing, not parallel speed-up.%n", result.cores(),
                 result.cores()));
         }
-        md.append("- Throughput is samples trained per second of epoch time (evaluation excluded), the median of " +
-            "the repeats; quality figures are their means.\n\n");
+        md.append("- Throughput is samples trained per second of epoch time (evaluation excluded), steady: the " +
+            "median of each run's epochs from the second on (the first holds a fresh worker JVM's JIT warm-up; " +
+            "compare.csv has the whole-run figure too), then the median of the repeats; quality figures are " +
+            "their means.\n\n");
 
         md.append("## Verdict\n\n");
         for (final String line : verdict(result, stats))

@@ -171,7 +171,9 @@ public final class Comparison
         final Path runDir) throws IOException
     {
         final int epochs = ((Number)summary.get("epochs")).intValue();
-        return new CellRun(cell, repeat, number(summary, "samples_per_second"),
+        final double wholeRun = number(summary, "samples_per_second");
+        final double[] steady = epochRates(runDir.resolve("metrics.csv"));
+        return new CellRun(cell, repeat, steady.length == 0 ? wholeRun : CellStats.median(steady), wholeRun,
             number(summary, "train_seconds") / epochs, epochs, number(summary, "train_loss"),
             number(summary, "val_loss"), number(summary, "test_accuracy"), number(summary, "val_accuracy"),
             curve(runDir.resolve("metrics.csv")), runDir.toString());
@@ -181,6 +183,14 @@ public final class Comparison
     {
         final Object value = summary.get(key);
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** The samples/s of every epoch from the second on, from a run's metrics.csv. */
+    static double[] epochRates(final Path metrics) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
+        final int column = List.of(lines.get(0).split(",")).indexOf("samples_per_second");
+        return lines.stream().skip(2).mapToDouble(line -> Double.parseDouble(line.split(",", -1)[column])).toArray();
     }
 
     /** Loss against time from a run's metrics.csv: validation loss, or training loss without validation. */
