@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 
 import io.hogwild.common.data.Dataset;
@@ -176,32 +175,16 @@ public final class HotDeferralExperiment
         return new double[] {samples / seconds, (double)correct / scored};
     }
 
-    /** Shard positions in blocks of {@link #BLOCK}, the blocks shuffled by (worker, epoch). */
+    /** Shard positions 0..length-1 in {@code epoch}'s block order for {@code worker}, as the product walks them. */
     static int[] blockOrder(final int length, final int worker, final int epoch)
     {
-        final int blocks = (length + BLOCK - 1) / BLOCK;
-        final int[] blockIds = new int[blocks];
-        for (int b = 0; b < blocks; b++)
+        final int[] positions = new int[length];
+        for (int i = 0; i < length; i++)
         {
-            blockIds[b] = b;
-        }
-        final Random random = new Random(31L * worker + epoch);
-        for (int b = blocks - 1; b > 0; b--)
-        {
-            final int j = random.nextInt(b + 1);
-            final int t = blockIds[b];
-            blockIds[b] = blockIds[j];
-            blockIds[j] = t;
+            positions[i] = i;
         }
         final int[] order = new int[length];
-        int n = 0;
-        for (final int b : blockIds)
-        {
-            for (int i = b * BLOCK; i < Math.min(length, (b + 1) * BLOCK); i++)
-            {
-                order[n++] = i;
-            }
-        }
+        DataSplit.blockOrder(positions, order, new int[DataSplit.blockCount(length, BLOCK)], BLOCK, 1, worker, epoch);
         return order;
     }
 

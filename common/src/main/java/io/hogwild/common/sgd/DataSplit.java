@@ -96,13 +96,20 @@ public final class DataSplit
     /** Shuffles {@code order} in place for {@code epoch} of {@code worker} (Fisher-Yates). */
     public static void shuffle(final int[] order, final long seed, final int worker, final long epoch)
     {
+        shuffle(order, order.length, seed, worker, epoch);
+    }
+
+    /** Shuffles {@code values[0, length)} in place for {@code epoch} of {@code worker} (Fisher-Yates). */
+    private static void shuffle(final int[] values, final int length, final long seed, final int worker,
+        final long epoch)
+    {
         final SplittableRandom random = new SplittableRandom(mix(mix(seed, worker), epoch));
-        for (int i = order.length - 1; i > 0; i--)
+        for (int i = length - 1; i > 0; i--)
         {
             final int j = random.nextInt(i + 1);
-            final int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+            final int t = values[i];
+            values[i] = values[j];
+            values[j] = t;
         }
     }
 
@@ -110,30 +117,18 @@ public final class DataSplit
      * Writes into {@code order} the rows of {@code shard} in {@code epoch}'s order for {@code worker}: its
      * blocks of {@code blockLength} consecutive entries in shuffled order, each block's rows in file order.
      * {@code blocks} is scratch space of at least {@link #blockCount} entries, so that nothing is allocated.
-     * A block length of 1 gives exactly {@link #shuffle}'s order.
+     * A block length of 1 gives exactly {@link #shuffle}'s order (the same permutation, drawn from the same
+     * stream, of single-row blocks).
      */
     public static void blockOrder(final int[] shard, final int[] order, final int[] blocks, final int blockLength,
         final long seed, final int worker, final long epoch)
     {
-        if (blockLength == 1)
-        {
-            System.arraycopy(shard, 0, order, 0, shard.length);
-            shuffle(order, seed, worker, epoch);
-            return;
-        }
         final int count = blockCount(shard.length, blockLength);
         for (int b = 0; b < count; b++)
         {
             blocks[b] = b;
         }
-        final SplittableRandom random = new SplittableRandom(mix(mix(seed, worker), epoch));
-        for (int i = count - 1; i > 0; i--)
-        {
-            final int j = random.nextInt(i + 1);
-            final int t = blocks[i];
-            blocks[i] = blocks[j];
-            blocks[j] = t;
-        }
+        shuffle(blocks, count, seed, worker, epoch);
         int out = 0;
         for (int b = 0; b < count; b++)
         {
