@@ -3,7 +3,6 @@ package io.hogwild.coordinator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -32,11 +31,7 @@ final class ProcessMemory
                 }
             }
         }
-        catch (final NoSuchFileException | SecurityException ex)
-        {
-            return -1;
-        }
-        catch (final IOException ex)
+        catch (final IOException | SecurityException ex) // no such process, or no /proc
         {
             return -1;
         }

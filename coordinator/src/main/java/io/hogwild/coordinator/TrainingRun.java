@@ -55,8 +55,6 @@ public final class TrainingRun
     /** Relative improvement of the validation loss that counts as better (early stopping). */
     public static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
 
-
-
     private final Settings settings;
     private final PrintStream out;
     private final Consumer<String> log;
@@ -467,7 +465,8 @@ public final class TrainingRun
         try
         {
             final long startupStartNs = System.nanoTime();
-            final List<String> jvmOptions = threads() ? List.of() : WorkerProcess.jvmOptions(trainRows / procs + settings.shuffleBlock());
+            final List<String> jvmOptions = threads() ? List.of() :
+                WorkerProcess.jvmOptions(trainRows / procs + settings.shuffleBlock());
             workerStarter = i ->
             {
                 try
@@ -495,10 +494,7 @@ public final class TrainingRun
             stopWorkers(file);
             synchronized (endLock)
             {
-                if (interrupted)
-                {
-                    throw new RunFailedException("interrupted by a signal; the run is not finished");
-                }
+                refuseIfInterrupted();
                 LiblinearModel.write(runDir.resolve("model.txt"), file.copyWeights(), settings.loss());
                 summary.put("wall_seconds", EpochRecord.threeDecimals((System.nanoTime() - wallStartNs) / 1e9));
                 Files.writeString(runDir.resolve("summary.json"), Json.write(summary));
@@ -800,11 +796,8 @@ public final class TrainingRun
         final int i = worker.index();
         synchronized (endLock)
         {
-            if (interrupted)
-            {
-                // Ctrl-C reaches the workers too: a dying worker is the signal's doing, not a failure to repair.
-                throw new RunFailedException("interrupted by a signal; the run is not finished");
-            }
+            // Ctrl-C reaches the workers too: a dying worker is the signal's doing, not a failure to repair.
+            refuseIfInterrupted();
         }
         if (epoch == 0 || threads() || settings.onWorkerFailure() != WorkerFailurePolicy.RESTART)
         {
@@ -877,11 +870,17 @@ public final class TrainingRun
         // replacement is never started.
         synchronized (endLock)
         {
-            if (interrupted)
-            {
-                throw new RunFailedException("interrupted by a signal; the run is not finished");
-            }
+            refuseIfInterrupted();
             workers.set(workers.indexOf(failed), workerStarter.apply(i));
+        }
+    }
+
+    /** Called under {@link #endLock}: a run that a signal interrupted must neither finish nor replace a worker. */
+    private void refuseIfInterrupted()
+    {
+        if (interrupted)
+        {
+            throw new RunFailedException("interrupted by a signal; the run is not finished");
         }
     }
 

@@ -63,12 +63,12 @@ public final class WeightFileLayout
     public static final int TRAIN_ROWS_OFFSET = START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
     public static final int WEIGHTS_OFFSET_OFFSET = TRAIN_ROWS_OFFSET + SIZE_OF_LONG;
     public static final int REGULARISATION_OFFSET_OFFSET = WEIGHTS_OFFSET_OFFSET + SIZE_OF_LONG;
+    /** Consecutive training rows that are dealt to a worker and walked together ({@code DataSplit}). */
+    public static final int SHUFFLE_BLOCK_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
     /**
      * CRC-32C of the configuration bytes {@code [0, CONFIGURATION_CHECKSUM_OFFSET)} with the version field
      * read as zero: a reader refuses a header that does not match it.
      */
-    /** Consecutive training rows that are dealt to a worker and walked together ({@code DataSplit}). */
-    public static final int SHUFFLE_BLOCK_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
     public static final int CONFIGURATION_CHECKSUM_OFFSET = SHUFFLE_BLOCK_OFFSET + SIZE_OF_LONG;
     public static final int CONFIGURATION_END = CONFIGURATION_CHECKSUM_OFFSET + SIZE_OF_LONG;
 

@@ -172,11 +172,12 @@ public final class Comparison
     {
         final int epochs = ((Number)summary.get("epochs")).intValue();
         final double wholeRun = number(summary, "samples_per_second");
-        final double[] steady = epochRates(runDir.resolve("metrics.csv"));
+        final List<String> metrics = Files.readAllLines(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8);
+        final double[] steady = epochRates(metrics);
         return new CellRun(cell, repeat, steady.length == 0 ? wholeRun : CellStats.median(steady), wholeRun,
             number(summary, "train_seconds") / epochs, epochs, number(summary, "train_loss"),
             number(summary, "val_loss"), number(summary, "test_accuracy"), number(summary, "val_accuracy"),
-            curve(runDir.resolve("metrics.csv")), runDir.toString());
+            curve(metrics), runDir.toString());
     }
 
     private static double number(final Map<String, Object> summary, final String key)
@@ -185,18 +186,19 @@ public final class Comparison
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    /** The samples/s of every epoch from the second on, from a run's metrics.csv. */
-    static double[] epochRates(final Path metrics) throws IOException
+    /** The samples/s of every epoch from the second on, from the lines of a run's metrics.csv. */
+    static double[] epochRates(final List<String> lines)
     {
-        final List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
         final int column = List.of(lines.get(0).split(",")).indexOf("samples_per_second");
         return lines.stream().skip(2).mapToDouble(line -> Double.parseDouble(line.split(",", -1)[column])).toArray();
     }
 
-    /** Loss against time from a run's metrics.csv: validation loss, or training loss without validation. */
-    static List<CellRun.CurvePoint> curve(final Path metrics) throws IOException
+    /**
+     * Loss against time from the lines of a run's metrics.csv: validation loss, or training loss without
+     * validation.
+     */
+    static List<CellRun.CurvePoint> curve(final List<String> lines)
     {
-        final List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
         final List<String> header = List.of(lines.get(0).split(","));
         final int seconds = header.indexOf("seconds");
         final int train = header.indexOf("train_loss");
