@@ -12,6 +12,7 @@ import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SgdKernel;
+import io.hogwild.common.sgd.SyncMode;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The SGD step (sparse dot product and update, hinge loss) on RCV1-shaped rows, one thread, in samples per
- * second: the shared kernel on mapped weights (what workers run) and on heap weights, against the same loop
+ * second: the shared kernel on mapped weights (what workers run), also with its hot updates deferred, and on heap
+ * weights, against the same loop
  * written on a plain {@code float[]} with Java's bounds checks; rows walked one by one in a shuffled order
  * ({@code block} 1) or in shuffled blocks of consecutive rows (the default walk).
  */
@@ -52,6 +54,7 @@ public class KernelBench
     private float[] arrayCoefficients;
     private SgdKernel mappedKernel;
     private SgdKernel heapKernel;
+    private SgdKernel deferringKernel;
     private int[] order;
     private int position;
 
@@ -78,6 +81,8 @@ public class KernelBench
         arrayCoefficients = coefficients;
         mappedKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1);
         heapKernel = new SgdKernel(data, heapWeights, regularisation, Loss.HINGE, 1);
+        deferringKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
+            true);
         final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
         order = new int[shard.length];
         DataSplit.blockOrder(shard, order, new int[shard.length], block, 1, 0, 1);
@@ -102,6 +107,15 @@ public class KernelBench
     {
         final int from = nextSlice();
         return mappedKernel.train(order, from, from + SLICE, 0.1);
+    }
+
+    /** The kernel as lock-free workers run it when there are several: hot updates deferred. */
+    @Benchmark
+    @OperationsPerInvocation(SLICE)
+    public double mappedDeferringHot()
+    {
+        final int from = nextSlice();
+        return deferringKernel.train(order, from, from + SLICE, 0.1);
     }
 
     @Benchmark

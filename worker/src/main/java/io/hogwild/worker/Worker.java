@@ -82,8 +82,10 @@ public final class Worker
             WeightRegionFileLock.open(file.path(), file.weightsOffset(), file.dimension() * Float.BYTES, waitCheck) :
             null;
         final UpdateGuard guard = sync == SyncMode.LOCK ? file.weightLock(index, waitCheck) : fileLock;
+        // Deferring the hot updates only pays where another worker would pull their cache lines away.
+        final boolean deferHotUpdates = sync == SyncMode.LOCKFREE && file.workerCount() > 1;
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
-            guard);
+            guard, deferHotUpdates);
         this.seed = file.seed();
         this.shuffleBlock = file.shuffleBlock();
         this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount(), shuffleBlock);

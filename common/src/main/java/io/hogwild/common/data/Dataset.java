@@ -32,6 +32,9 @@ public final class Dataset implements AutoCloseable
     private final long rowOffsetsAddress;
     private final long labelsAddress;
     private final long entriesAddress;
+    private final long hotFeatureCount;
+    private final long hotCountsAddress;
+    private final long hotFeaturesAddress;
     private final long baseAddress;
     private final long fileLength;
 
@@ -52,6 +55,9 @@ public final class Dataset implements AutoCloseable
         this.rowOffsetsAddress = baseAddress + UnsafeApi.getLong(baseAddress + ROW_OFFSETS_OFFSET_OFFSET);
         this.labelsAddress = baseAddress + UnsafeApi.getLong(baseAddress + LABELS_OFFSET_OFFSET);
         this.entriesAddress = baseAddress + UnsafeApi.getLong(baseAddress + ENTRIES_OFFSET_OFFSET);
+        this.hotFeatureCount = UnsafeApi.getLong(baseAddress + HOT_FEATURES_OFFSET);
+        this.hotCountsAddress = baseAddress + UnsafeApi.getLong(baseAddress + HOT_COUNTS_OFFSET_OFFSET);
+        this.hotFeaturesAddress = baseAddress + UnsafeApi.getLong(baseAddress + HOT_FEATURES_OFFSET_OFFSET);
     }
 
     /** True when {@code path} is a regular file that starts with the dataset magic. */
@@ -134,12 +140,15 @@ public final class Dataset implements AutoCloseable
         }
         final long rows = UnsafeApi.getLong(base + ROWS_OFFSET);
         final long nnz = UnsafeApi.getLong(base + NNZ_OFFSET);
+        final long hot = UnsafeApi.getLong(base + HOT_FEATURES_OFFSET);
         // Bound the counts by the file's length before any arithmetic on them can overflow.
-        if (rows < 0 || nnz < 0 || rows > length || nnz > length / ENTRY_LENGTH ||
+        if (rows < 0 || nnz < 0 || hot < 0 || rows > length || nnz > length / ENTRY_LENGTH || hot > length ||
             UnsafeApi.getLong(base + ROW_OFFSETS_OFFSET_OFFSET) != rowOffsetsOffset() ||
             UnsafeApi.getLong(base + LABELS_OFFSET_OFFSET) != labelsOffset(rows) ||
-            UnsafeApi.getLong(base + ENTRIES_OFFSET_OFFSET) != entriesOffset(rows) ||
-            length < fileLength(rows, nnz))
+            UnsafeApi.getLong(base + HOT_COUNTS_OFFSET_OFFSET) != hotCountsOffset(rows) ||
+            UnsafeApi.getLong(base + HOT_FEATURES_OFFSET_OFFSET) != hotFeaturesOffset(rows) ||
+            UnsafeApi.getLong(base + ENTRIES_OFFSET_OFFSET) != entriesOffset(rows, hot) ||
+            length < fileLength(rows, nnz, hot))
         {
             throw new DatasetFileException(path + ": truncated or corrupt dataset file (" + length + " bytes for " +
                 rows + " rows and " + nnz + " non-zeros)");
@@ -147,12 +156,27 @@ public final class Dataset implements AutoCloseable
     }
 
     /**
-     * Walks every row offset, label and index: offsets ascending from 0 to nnz, labels +1 or -1, indices
-     * in {@code [0, dimension)} and ascending within a row. O(nnz); run once by the process that converts
-     * or first opens a file.
+     * Walks every row offset, label, hot count and index: offsets ascending from 0 to nnz, labels +1 or -1,
+     * hot features ascending in {@code [0, dimension)}, each row's first {@link #hotCount} entries hot and
+     * the rest not, each part with indices ascending and in {@code [0, dimension)}. O(nnz); run once by the
+     * process that converts or first opens a file.
      */
     public void verify()
     {
+        if (dimension < 0 || dimension > Integer.MAX_VALUE - 8 || hotFeatureCount > dimension)
+        {
+            throw corrupt("dimension " + dimension + " with " + hotFeatureCount + " hot features");
+        }
+        final boolean[] hot = new boolean[(int)dimension];
+        for (int i = 0; i < hotFeatureCount; i++)
+        {
+            final int feature = hotFeature(i);
+            if (feature < 0 || feature >= dimension || (i > 0 && feature <= hotFeature(i - 1)))
+            {
+                throw corrupt("hot feature " + feature + " out of order or range");
+            }
+            hot[feature] = true;
+        }
         long previous = rowStart(0);
         if (previous != 0 || rowStart(rows) != nnz)
         {
@@ -170,11 +194,26 @@ public final class Dataset implements AutoCloseable
             {
                 throw corrupt("label " + label + " at row " + r);
             }
+            final int hotCount = hotCount(r);
+            if (hotCount < 0 || hotCount > end - previous)
+            {
+                throw corrupt("hot count " + hotCount + " at row " + r + " of " + (end - previous) + " entries");
+            }
             int last = -1;
             for (long k = previous; k < end; k++)
             {
-                final int index = index(k);
-                if (index <= last || index >= dimension)
+                final boolean hotPart = k < previous + hotCount;
+                final int raw = entryIndex(k);
+                if (k == previous + hotCount)
+                {
+                    last = -1; // the other entries start again from the lowest
+                }
+                if (hotPart && (raw >= 0 || hotSlot(raw) >= hotFeatureCount))
+                {
+                    throw corrupt("hot entry " + k + " with index field " + raw + " at row " + r);
+                }
+                final int index = hotPart ? hotFeature(hotSlot(raw)) : raw;
+                if (index <= last || index < 0 || index >= dimension || hot[index] != hotPart)
                 {
                     throw corrupt("feature index " + index + " out of order or range at row " + r);
                 }
@@ -226,6 +265,24 @@ public final class Dataset implements AutoCloseable
         return UnsafeApi.getLong(rowOffsetsAddress + (row << 3));
     }
 
+    /** How many of row {@code row}'s entries, from its first, are hot; the others follow them. */
+    public int hotCount(final long row)
+    {
+        return UnsafeApi.getInt(hotCountsAddress + (row << 2));
+    }
+
+    /** The number of hot features ({@link DatasetLayout#isHot}). */
+    public long hotFeatureCount()
+    {
+        return hotFeatureCount;
+    }
+
+    /** The hot feature in slot {@code i}: the {@code i}-th hot feature, in ascending order. */
+    public int hotFeature(final long i)
+    {
+        return UnsafeApi.getInt(hotFeaturesAddress + (i << 2));
+    }
+
     /** +1 or -1. */
     public int label(final long row)
     {
@@ -234,6 +291,16 @@ public final class Dataset implements AutoCloseable
 
     /** 0-based feature index of entry {@code entry}. */
     public int index(final long entry)
+    {
+        final int raw = entryIndex(entry);
+        return raw >= 0 ? raw : hotFeature(hotSlot(raw));
+    }
+
+    /**
+     * The index field of entry {@code entry} as the file holds it: the feature of an entry past its row's
+     * {@link #hotCount}, {@link DatasetLayout#hotEntryIndex} of its slot for a hot entry.
+     */
+    public int entryIndex(final long entry)
     {
         return UnsafeApi.getInt(entriesAddress + entry * ENTRY_LENGTH);
     }

@@ -15,19 +15,34 @@ package io.hogwild.common.data;
  *     +------------------------------------------------+  aligned to 64
  *     | Labels: int8[rows], +1 or -1                   |  labelsOffset
  *     +------------------------------------------------+  aligned to 64
- *     | Entries: {int32 index (0-based), float32 value}|  entriesOffset
- *     | [nnz], row after row, indices ascending        |
+ *     | Hot counts: int32[rows], how many of a row's   |  hotCountsOffset
+ *     | entries come first because they are hot        |
+ *     +------------------------------------------------+  aligned to 64
+ *     | Hot features: int32[hot], ascending            |  hotFeaturesOffset
+ *     +------------------------------------------------+  aligned to 64
+ *     | Entries: {int32 index, float32 value}[nnz],    |  entriesOffset
+ *     | row after row: the row's hot entries, their    |
+ *     | index -1 - slot (slot: the feature's place in  |
+ *     | the hot features), then its other entries,     |
+ *     | index = 0-based feature; each part ascending   |
  *     +------------------------------------------------+
  * </pre>
  *
- * Index and value of an entry sit side by side so that a row is one sequential read. Numbers are
- * little-endian. The magic is written last: a file without it is incomplete.
+ * Index and value of an entry sit side by side so that a row is one sequential read. A feature is hot
+ * when it occurs in at least {@code 1 / }{@value #HOT_ROWS_PER_FEATURE} of the rows: there are at most
+ * {@value #HOT_ROWS_PER_FEATURE} times as many hot features as non-zeros in an average row, and they are
+ * the coordinates that every worker writes all the time. Putting them first in each row lets the kernel
+ * treat them apart with a loop bound instead of a per-entry test, and their slots let it keep its own
+ * copies of them in a small dense array, without a lookup. Numbers are little-endian. The magic is written
+ * last: a file without it is incomplete.
  */
 public final class DatasetLayout
 {
     /** "HOGWDATA" in ASCII, read as a little-endian long. */
     public static final long MAGIC = 0x41544144574F4748L;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** A feature in at least {@code rows / HOT_ROWS_PER_FEATURE} rows is hot. */
+    public static final int HOT_ROWS_PER_FEATURE = 128;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
@@ -41,6 +56,9 @@ public final class DatasetLayout
     public static final int ROW_OFFSETS_OFFSET_OFFSET = 72;
     public static final int LABELS_OFFSET_OFFSET = 80;
     public static final int ENTRIES_OFFSET_OFFSET = 88;
+    public static final int HOT_FEATURES_OFFSET = 96;
+    public static final int HOT_COUNTS_OFFSET_OFFSET = 104;
+    public static final int HOT_FEATURES_OFFSET_OFFSET = 112;
     public static final int HEADER_LENGTH = 128;
 
     public static final int ENTRY_LENGTH = 8;
@@ -61,14 +79,43 @@ public final class DatasetLayout
         return align(rowOffsetsOffset() + (rows + 1) * Long.BYTES);
     }
 
-    public static long entriesOffset(final long rows)
+    public static long hotCountsOffset(final long rows)
     {
         return align(labelsOffset(rows) + rows);
     }
 
-    public static long fileLength(final long rows, final long nnz)
+    public static long hotFeaturesOffset(final long rows)
     {
-        return entriesOffset(rows) + nnz * ENTRY_LENGTH;
+        return align(hotCountsOffset(rows) + rows * Integer.BYTES);
+    }
+
+    /** @param hot the number of hot features */
+    public static long entriesOffset(final long rows, final long hot)
+    {
+        return align(hotFeaturesOffset(rows) + hot * Integer.BYTES);
+    }
+
+    public static long fileLength(final long rows, final long nnz, final long hot)
+    {
+        return entriesOffset(rows, hot) + nnz * ENTRY_LENGTH;
+    }
+
+    /** The index field of a hot entry whose feature has slot {@code slot}. */
+    public static int hotEntryIndex(final int slot)
+    {
+        return -1 - slot;
+    }
+
+    /** The slot of a hot entry whose index field is {@code index} (negative). */
+    public static int hotSlot(final int index)
+    {
+        return -1 - index;
+    }
+
+    /** True when a feature found in {@code count} of {@code rows} rows is hot. */
+    public static boolean isHot(final long count, final long rows)
+    {
+        return count > 0 && count * HOT_ROWS_PER_FEATURE >= rows;
     }
 
     private static long align(final long value)

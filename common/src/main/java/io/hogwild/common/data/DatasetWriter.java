@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * Writes blocks of rows to a dataset file ({@link DatasetLayout}). It writes to a temporary file beside
+ * Writes blocks of rows to a dataset file ({@link DatasetLayout}). It counts the rows of every feature
+ * first, to find the hot ones and write them first in each row. It writes to a temporary file beside
  * the target, writes the magic last and then renames, so a reader never maps a half-written file.
  */
 public final class DatasetWriter
@@ -35,11 +36,21 @@ public final class DatasetWriter
         long rows = 0;
         long nnz = 0;
         long positives = 0;
+        int maxIndex = -1;
         for (final CsrChunk chunk : chunks)
         {
             rows += chunk.rows();
             nnz += chunk.nnz();
             positives += chunk.positives();
+            maxIndex = Math.max(maxIndex, chunk.maxIndex());
+        }
+        final boolean[] hot = hotFeatures(chunks, maxIndex + 1, rows);
+        // A hot feature's slot: its rank among the hot features.
+        final int[] slot = new int[hot.length];
+        int hotCount = 0;
+        for (int u = 0; u < hot.length; u++)
+        {
+            slot[u] = hot[u] ? hotCount++ : -1;
         }
 
         final Path parent = target.toAbsolutePath().getParent();
@@ -78,14 +89,55 @@ public final class DatasetWriter
             }
             flush(channel, out);
 
-            channel.position(entriesOffset(rows));
+            channel.position(hotCountsOffset(rows));
             for (final CsrChunk chunk : chunks)
             {
-                for (int k = 0; k < chunk.nnz(); k++)
+                for (int r = 0; r < chunk.rows(); r++)
                 {
-                    ensure(channel, out, ENTRY_LENGTH);
-                    out.putInt(chunk.index(k));
-                    out.putFloat(chunk.value(k));
+                    int rowHot = 0;
+                    for (int k = r == 0 ? 0 : chunk.rowEnd(r - 1); k < chunk.rowEnd(r); k++)
+                    {
+                        rowHot += hot[chunk.index(k)] ? 1 : 0;
+                    }
+                    ensure(channel, out, Integer.BYTES);
+                    out.putInt(rowHot);
+                }
+            }
+            flush(channel, out);
+
+            channel.position(hotFeaturesOffset(rows));
+            for (int u = 0; u < hot.length; u++)
+            {
+                if (hot[u])
+                {
+                    ensure(channel, out, Integer.BYTES);
+                    out.putInt(u);
+                }
+            }
+            flush(channel, out);
+
+            channel.position(entriesOffset(rows, hotCount));
+            for (final CsrChunk chunk : chunks)
+            {
+                for (int r = 0; r < chunk.rows(); r++)
+                {
+                    final int from = r == 0 ? 0 : chunk.rowEnd(r - 1);
+                    final int to = chunk.rowEnd(r);
+                    // Hot entries first, then the others, each in the row's own (ascending) order.
+                    for (int pass = 0; pass < 2; pass++)
+                    {
+                        final boolean wanted = pass == 0;
+                        for (int k = from; k < to; k++)
+                        {
+                            final int u = chunk.index(k);
+                            if (hot[u] == wanted)
+                            {
+                                ensure(channel, out, ENTRY_LENGTH);
+                                out.putInt(wanted ? hotEntryIndex(slot[u]) : u);
+                                out.putFloat(chunk.value(k));
+                            }
+                        }
+                    }
                 }
             }
             flush(channel, out);
@@ -102,7 +154,10 @@ public final class DatasetWriter
             out.putLong(SOURCE_CHECKSUM_OFFSET, source.checksum());
             out.putLong(ROW_OFFSETS_OFFSET_OFFSET, rowOffsetsOffset());
             out.putLong(LABELS_OFFSET_OFFSET, labelsOffset(rows));
-            out.putLong(ENTRIES_OFFSET_OFFSET, entriesOffset(rows));
+            out.putLong(ENTRIES_OFFSET_OFFSET, entriesOffset(rows, hotCount));
+            out.putLong(HOT_FEATURES_OFFSET, hotCount);
+            out.putLong(HOT_COUNTS_OFFSET_OFFSET, hotCountsOffset(rows));
+            out.putLong(HOT_FEATURES_OFFSET_OFFSET, hotFeaturesOffset(rows));
             out.position(0).limit(HEADER_LENGTH);
             channel.write(out, 0);
             channel.force(false);
@@ -111,7 +166,7 @@ public final class DatasetWriter
             out.flip();
             channel.write(out, MAGIC_OFFSET);
             // Pad to the full length even when the last section is empty.
-            final long length = fileLength(rows, nnz);
+            final long length = fileLength(rows, nnz, hotCount);
             if (channel.size() < length)
             {
                 channel.write(ByteBuffer.wrap(new byte[1]), length - 1);
@@ -124,6 +179,25 @@ public final class DatasetWriter
             throw ex;
         }
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Which of the features {@code [0, features)} are hot ({@link DatasetLayout#isHot}). */
+    private static boolean[] hotFeatures(final List<CsrChunk> chunks, final int features, final long rows)
+    {
+        final int[] counts = new int[features];
+        for (final CsrChunk chunk : chunks)
+        {
+            for (int k = 0; k < chunk.nnz(); k++)
+            {
+                counts[chunk.index(k)]++;
+            }
+        }
+        final boolean[] hot = new boolean[features];
+        for (int u = 0; u < features; u++)
+        {
+            hot[u] = isHot(counts[u], rows);
+        }
+        return hot;
     }
 
     private static void ensure(final FileChannel channel, final ByteBuffer out, final int bytes) throws IOException

@@ -1,5 +1,7 @@
 package io.hogwild.common.sgd;
 
+import static io.hogwild.common.data.DatasetLayout.hotSlot;
+
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sync.UpdateGuard;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,7 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@link SyncMode#LOCKFREE}: plain loads and stores and no lock, the scheme of Hogwild!. Another
  *       worker may write {@code w_u} between this worker's load and store of it, and one of the two
  *       updates is then lost; a margin may mix weights from before and after another worker's update.
- *       With sparse rows both are rare, and SGD converges all the same.</li>
+ *       With sparse rows both are rare, and SGD converges all the same. The kernel can also defer its
+ *       updates of hot features: see below.</li>
  *   <li>{@link SyncMode#ATOMIC}: each coordinate's update is a compare-and-set loop on the float's bits:
  *       the CAS succeeds only if no other write came between the load and the store, so no update is
  *       lost (a value that went A to B to A is still a correct base: the updates in between cancelled).
@@ -31,10 +34,32 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       weights it is applied to and nothing is lost.</li>
  * </ul>
  *
- * <p>The hot loop allocates nothing: the batch buffers are made once per kernel.
+ * <p><b>Hot features.</b> The dataset's hot features ({@link Dataset#hotFeatureCount}, those in at least
+ * 1/128 of the rows) come first in every row, their entries naming a slot in the hot features rather than
+ * the feature ({@link io.hogwild.common.data.DatasetLayout}). The kernel walks a row's hot entries and its
+ * other entries in two loops, and looks a hot entry's feature up in a small table that stays in the
+ * core's first-level cache.
+ *
+ * <p><b>Deferred hot updates</b> (lock-free only). Most samples touch many hot features. Stored to the
+ * shared weights at every sample, their cache lines bounce between the workers' cores, and that is what
+ * stops lock-free workers from scaling (docs/performance.md). A deferring kernel keeps its own copy of the
+ * hot weights, dense by slot, and the change it made to each since its last store; it reads and updates the
+ * copy, and adds the changes to the shared weights every {@value #HOT_STORE_SAMPLES} samples and at the end
+ * of every {@link #train} call, taking the shared values (with the other workers' changes) as its copy
+ * again. So its own margins see all of its own updates: one worker alone computes what the plain kernel
+ * computes, up to rounding. The other workers see its hot updates up to {@value #HOT_STORE_SAMPLES}
+ * samples late, a bounded delay of the kind Hogwild!'s analysis allows, and a store can still overwrite
+ * another worker's (a lost update), but once a burst, not once a sample. The other entries are read and
+ * written as before. A store costs one pass over the hot features; as there are at most 128 of them per
+ * non-zero of an average row, that is at most half a row's work per sample.
+ *
+ * <p>The hot loop allocates nothing: the batch buffers and the copy are made once per kernel.
  */
 public final class SgdKernel
 {
+    /** Samples between two stores of the deferred hot updates. */
+    public static final int HOT_STORE_SAMPLES = 256;
+
     private final Dataset data;
     private final UnsafeBuffer weights;
     private final UnsafeBuffer regularisation;
@@ -44,6 +69,15 @@ public final class SgdKernel
     private final double[] batchGradient;
     private final boolean atomicUpdates;
     private final UpdateGuard guard;
+    /** The feature of each hot slot. */
+    private final int[] hotFeatures;
+    /**
+     * The deferred hot updates, by slot {@code s}: {@code [2s]} this kernel's copy of the hot weight and
+     * {@code [2s + 1]} the change it made to it since its last store (side by side: one cache line holds
+     * both); null when this kernel does not defer.
+     */
+    private final float[] deferred;
+    private int samplesSinceStore;
 
     /**
      * @param data           the rows
@@ -53,16 +87,23 @@ public final class SgdKernel
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
         final Loss loss, final int batchSize)
     {
-        this(data, weights, regularisation, loss, batchSize, SyncMode.LOCKFREE, null);
+        this(data, weights, regularisation, loss, batchSize, SyncMode.LOCKFREE, null, false);
     }
 
     /**
      * @param sync  how the weights are shared
      * @param guard the lock of {@link SyncMode#LOCK} or {@link SyncMode#FILELOCK}; null for the other modes
+     * @param deferHotUpdates keep the updates of hot features private between stores (see above; only with
+     *                        {@link SyncMode#LOCKFREE})
      */
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
-        final Loss loss, final int batchSize, final SyncMode sync, final UpdateGuard guard)
+        final Loss loss, final int batchSize, final SyncMode sync, final UpdateGuard guard,
+        final boolean deferHotUpdates)
     {
+        if (deferHotUpdates && sync != SyncMode.LOCKFREE)
+        {
+            throw new IllegalArgumentException("only --sync lockfree defers updates, not " + sync.cliName());
+        }
         if ((guard != null) != (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK))
         {
             throw new IllegalArgumentException("--sync " + sync.cliName() + (guard == null ? " needs" : " takes no") +
@@ -82,15 +123,32 @@ public final class SgdKernel
         this.batchGradient = new double[batchSize];
         this.atomicUpdates = sync == SyncMode.ATOMIC;
         this.guard = guard;
+        this.hotFeatures = new int[(int)data.hotFeatureCount()];
+        for (int s = 0; s < hotFeatures.length; s++)
+        {
+            hotFeatures[s] = data.hotFeature(s);
+        }
+        this.deferred = deferHotUpdates ? new float[2 * hotFeatures.length] : null;
+    }
+
+    /** True when this kernel keeps its hot updates private between stores. */
+    public boolean isDeferring()
+    {
+        return deferred != null;
     }
 
     /**
-     * Trains on the rows {@code order[from, to)} in that order.
+     * Trains on the rows {@code order[from, to)} in that order. When it returns, the shared weights hold
+     * all of the call's updates, deferred ones included.
      *
      * @return the sum of the samples' losses, each taken before its own update (progressive loss)
      */
     public double train(final int[] order, final int from, final int to, final double step)
     {
+        if (deferred != null)
+        {
+            storeDeferred(); // nothing to store yet: takes the shared hot weights as they are now
+        }
         double lossSum = 0;
         for (int first = from; first < to; first += batchSize)
         {
@@ -111,8 +169,41 @@ public final class SgdKernel
                     guard.unlock();
                 }
             }
+            if (deferred != null && (samplesSinceStore += end - first) >= HOT_STORE_SAMPLES)
+            {
+                storeDeferred();
+            }
+        }
+        if (deferred != null)
+        {
+            storeDeferred();
         }
         return lossSum;
+    }
+
+    /**
+     * Adds every deferred change to the shared weight it belongs to, and takes the shared hot weights
+     * (with the other workers' changes) as this kernel's copy again.
+     */
+    private void storeDeferred()
+    {
+        final float[] deferred = this.deferred;
+        final int[] hotFeatures = this.hotFeatures;
+        final UnsafeBuffer weights = this.weights;
+        for (int s = 0; s < hotFeatures.length; s++)
+        {
+            final int address = hotFeatures[s] << 2;
+            final float change = deferred[2 * s + 1];
+            float w = weights.getFloat(address);
+            if (change != 0.0f)
+            {
+                w += change;
+                weights.putFloat(address, w);
+                deferred[2 * s + 1] = 0.0f;
+            }
+            deferred[2 * s] = w;
+        }
+        samplesSinceStore = 0;
     }
 
     /** One mini-batch {@code order[first, end)}: every margin first, then every update; returns the loss sum. */
@@ -129,41 +220,89 @@ public final class SgdKernel
         final double batchStep = step / (end - first);
         for (int i = first; i < end; i++)
         {
+            final int row = order[i];
+            final float stepGradient = (float)(batchStep * batchGradient[i - first]);
+            final float stepF = (float)batchStep;
+            final long start = data.rowStart(row);
+            final long rowEnd = data.rowStart(row + 1);
             if (atomicUpdates)
             {
-                updateAtomic(order[i], batchGradient[i - first], batchStep);
+                updateAtomic(start, rowEnd, stepGradient, stepF);
+            }
+            else if (deferred != null)
+            {
+                final long hotEnd = start + data.hotCount(row);
+                updateDeferred(start, hotEnd, stepGradient, stepF);
+                updateShared(hotEnd, rowEnd, stepGradient, stepF);
             }
             else
             {
-                update(order[i], batchGradient[i - first], batchStep);
+                updateShared(start, rowEnd, stepGradient, stepF);
             }
         }
         return lossSum;
     }
 
-    /** {@code w . x} of row {@code row}. */
+    /** {@code w . x} of row {@code row}, as this kernel sees the weights (its deferred updates included). */
     public double dot(final long row)
     {
         final Dataset data = this.data;
         final UnsafeBuffer weights = this.weights;
+        final long start = data.rowStart(row);
+        final long hotEnd = start + data.hotCount(row);
         final long end = data.rowStart(row + 1);
         double sum = 0;
-        for (long k = data.rowStart(row); k < end; k++)
+        final float[] deferred = this.deferred;
+        if (deferred != null)
         {
-            sum += weights.getFloat(data.index(k) << 2) * data.value(k);
+            for (long k = start; k < hotEnd; k++)
+            {
+                sum += deferred[2 * hotSlot(data.entryIndex(k))] * data.value(k);
+            }
+        }
+        else
+        {
+            final int[] hotFeatures = this.hotFeatures;
+            for (long k = start; k < hotEnd; k++)
+            {
+                sum += weights.getFloat(hotFeatures[hotSlot(data.entryIndex(k))] << 2) * data.value(k);
+            }
+        }
+        for (long k = hotEnd; k < end; k++)
+        {
+            sum += weights.getFloat(data.entryIndex(k) << 2) * data.value(k);
         }
         return sum;
     }
 
-    private void update(final int row, final double gradientScale, final double step)
+    /** The hot entries {@code [from, end)}, into this kernel's copy and its changes. */
+    private void updateDeferred(final long from, final long end, final float stepGradient, final float stepF)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer regularisation = this.regularisation;
+        final float[] deferred = this.deferred;
+        final int[] hotFeatures = this.hotFeatures;
+        for (long k = from; k < end; k++)
+        {
+            final int s = hotSlot(data.entryIndex(k));
+            final float w = deferred[2 * s];
+            final float shrink = Math.min(stepF * regularisation.getFloat(hotFeatures[s] << 2), 1.0f);
+            final float updated = w - shrink * w - stepGradient * data.value(k);
+            deferred[2 * s] = updated;
+            deferred[2 * s + 1] += updated - w;
+        }
+    }
+
+    /**
+     * The entries {@code [from, end)}: plain loads and stores of the shared weights. ({@link Dataset#index}
+     * takes a hot entry's feature from its slot: one branch that changes once a row.)
+     */
+    private void updateShared(final long from, final long end, final float stepGradient, final float stepF)
     {
         final Dataset data = this.data;
         final UnsafeBuffer weights = this.weights;
         final UnsafeBuffer regularisation = this.regularisation;
-        final float stepGradient = (float)(step * gradientScale);
-        final float stepF = (float)step;
-        final long end = data.rowStart(row + 1);
-        for (long k = data.rowStart(row); k < end; k++)
+        for (long k = from; k < end; k++)
         {
             final int offset = data.index(k) << 2;
             final float w = weights.getFloat(offset);
@@ -172,15 +311,13 @@ public final class SgdKernel
         }
     }
 
-    private void updateAtomic(final int row, final double gradientScale, final double step)
+    /** Every entry of {@code [from, end)} by a compare-and-set loop. */
+    private void updateAtomic(final long from, final long end, final float stepGradient, final float stepF)
     {
         final Dataset data = this.data;
         final UnsafeBuffer weights = this.weights;
         final UnsafeBuffer regularisation = this.regularisation;
-        final float stepGradient = (float)(step * gradientScale);
-        final float stepF = (float)step;
-        final long end = data.rowStart(row + 1);
-        for (long k = data.rowStart(row); k < end; k++)
+        for (long k = from; k < end; k++)
         {
             final int offset = data.index(k) << 2;
             final float shrink = Math.min(stepF * regularisation.getFloat(offset), 1.0f);

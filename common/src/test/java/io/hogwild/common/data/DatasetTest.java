@@ -107,12 +107,83 @@ class DatasetTest
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
             final ByteBuffer index = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 99);
-            channel.write(index, DatasetLayout.entriesOffset(3) + DatasetLayout.ENTRY_LENGTH);
+            channel.write(index, entriesOffsetOf(file) + DatasetLayout.ENTRY_LENGTH);
+        }
+        try (Dataset data = Dataset.open(file))
+        {
+            // In 3 rows every feature is hot, so entry 1 names a slot: 99 is neither a slot nor allowed there.
+            assertTrue(assertThrows(DatasetFileException.class, data::verify).getMessage()
+                .contains("hot entry 1 with index field 99 at row 0"));
+        }
+    }
+
+    private static long entriesOffsetOf(final Path file) throws IOException
+    {
+        try (Dataset data = Dataset.open(file))
+        {
+            return DatasetLayout.entriesOffset(data.rows(), data.hotFeatureCount());
+        }
+    }
+
+    /** 300 rows; feature 7 in every row, feature 3 in rows 0 and 1, feature 9 in row 0 and every 2nd row. */
+    private static Path hotAndCold(final Path file) throws IOException
+    {
+        final CsrChunk rows = new CsrChunk();
+        for (int r = 0; r < 300; r++)
+        {
+            if (r < 2)
+            {
+                rows.addFeature(3, 3f);
+            }
+            rows.addFeature(7, 7f);
+            if (r % 2 == 0)
+            {
+                rows.addFeature(9, 9f);
+            }
+            rows.endRow(r % 3 == 0 ? 1 : -1);
+        }
+        DatasetWriter.write(file, List.of(rows), 10, SourceInfo.GENERATED);
+        return file;
+    }
+
+    @Test
+    void shouldWriteHotFeaturesFirstInEveryRow() throws IOException
+    {
+        try (Dataset data = Dataset.open(hotAndCold(dir.resolve("hot.hwd"))))
+        {
+            data.verify();
+            // Feature 3 is in 2 of 300 rows, under 1/128: the only cold one.
+            assertEquals(2, data.hotFeatureCount());
+            assertEquals(7, data.hotFeature(0));
+            assertEquals(9, data.hotFeature(1));
+            assertEquals(2, data.hotCount(0));
+            assertEquals(7, data.index(0));
+            assertEquals(7f, data.value(0));
+            assertEquals(9, data.index(1));
+            assertEquals(3, data.index(2));
+            assertEquals(3f, data.value(2));
+            assertEquals(1, data.hotCount(1));
+            assertEquals(7, data.index(3));
+            assertEquals(3, data.index(4));
+            assertEquals(2, data.hotCount(2));
+            assertEquals(1, data.hotCount(3));
+        }
+    }
+
+    @Test
+    void shouldDetectAHotCountThatDoesNotMatchTheRow() throws IOException
+    {
+        final Path file = hotAndCold(dir.resolve("badhot.hwd"));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            // Row 1 is {7 (hot), 3 (cold)}: a count of 2 calls the cold feature hot.
+            final ByteBuffer count = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 2);
+            channel.write(count, DatasetLayout.hotCountsOffset(300) + Integer.BYTES);
         }
         try (Dataset data = Dataset.open(file))
         {
             assertTrue(assertThrows(DatasetFileException.class, data::verify).getMessage()
-                .contains("feature index 99"));
+                .contains("hot entry 4 with index field 3 at row 1"));
         }
     }
 

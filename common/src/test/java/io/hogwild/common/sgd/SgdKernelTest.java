@@ -158,7 +158,7 @@ class SgdKernelTest
             {
                 final CountingGuard guard = sync == SyncMode.LOCK || sync == SyncMode.FILELOCK ? new CountingGuard() : null;
                 final UnsafeBuffer w = floats(new float[300]);
-                final double loss = new SgdKernel(data, w, c, Loss.LOGISTIC, 3, sync, guard)
+                final double loss = new SgdKernel(data, w, c, Loss.LOGISTIC, 3, sync, guard, false)
                     .train(order, 0, order.length, 0.3);
                 assertEquals(referenceLoss, loss, 0, sync.cliName());
                 for (int u = 0; u < 300; u++)
@@ -181,9 +181,92 @@ class SgdKernelTest
         {
             final UnsafeBuffer w = floats(0f, 0f, 0f);
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null));
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null, false));
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard()));
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard(), false));
+        }
+    }
+
+    /** 2,000 rows over 3,000 features: some features are hot (in 1/128 of the rows), most are not. */
+    private Dataset hotAndColdRows() throws IOException
+    {
+        final Path file = dir.resolve("hotcold.hwd");
+        DatasetWriter.write(file, List.of(new SyntheticData(3000, 15, 9).generate(2000, 10)), 3000,
+            SourceInfo.GENERATED);
+        final Dataset data = Dataset.open(file);
+        data.verify();
+        assertTrue(data.hotFeatureCount() > 10 && data.hotFeatureCount() < 1000, data.hotFeatureCount() + " hot");
+        return data;
+    }
+
+    @Test
+    void shouldComputeWhatThePlainKernelDoesWhenItDefersAlone() throws IOException
+    {
+        try (Dataset data = hotAndColdRows())
+        {
+            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+            final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
+            DataSplit.shuffle(order, 1, 0, 1);
+            for (final int batch : new int[] {1, 3})
+            {
+                final UnsafeBuffer plain = floats(new float[3000]);
+                final UnsafeBuffer deferring = floats(new float[3000]);
+                final SgdKernel deferringKernel = new SgdKernel(data, deferring, c, Loss.HINGE, batch, SyncMode.LOCKFREE,
+                    null, true);
+                assertTrue(deferringKernel.isDeferring());
+                double plainLoss = 0;
+                double deferringLoss = 0;
+                // Several calls and several stores within each: the weights must hold every update after each call.
+                for (int from = 0; from < order.length; from += 700)
+                {
+                    final int to = Math.min(order.length, from + 700);
+                    plainLoss += new SgdKernel(data, plain, c, Loss.HINGE, batch).train(order, from, to, 0.2);
+                    deferringLoss += deferringKernel.train(order, from, to, 0.2);
+                    for (int u = 0; u < 3000; u++)
+                    {
+                        assertEquals(plain.getFloat(u * 4), deferring.getFloat(u * 4), 1e-4,
+                            "batch " + batch + ", weight " + u + " after row " + to);
+                    }
+                }
+                assertEquals(plainLoss, deferringLoss, 1e-6 * plainLoss, "batch " + batch);
+            }
+        }
+    }
+
+    @Test
+    void shouldAddTheDeferredChangesOfTwoKernelsToWhatTheOtherStored() throws IOException
+    {
+        final CsrChunk ones = new CsrChunk();
+        for (int r = 0; r < 1000; r++)
+        {
+            ones.addFeature(0, 1f); // in every row: hot
+            ones.addFeature(1 + r % 500, 1f); // in 2 rows of 1000: cold
+            ones.endRow(1);
+        }
+        final Path file = dir.resolve("ones.hwd");
+        DatasetWriter.write(file, List.of(ones), 501, SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(file))
+        {
+            assertEquals(1, data.hotFeatureCount());
+            final UnsafeBuffer w = floats(new float[501]);
+            final UnsafeBuffer noShrink = floats(new float[501]);
+            // The count loss adds the step to every coordinate a row holds: the weights count the updates.
+            final SgdKernel a = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, true);
+            final SgdKernel b = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, true);
+            final int[] order = new int[1000];
+            for (int i = 0; i < order.length; i++)
+            {
+                order[i] = i;
+            }
+            for (int from = 0; from < 1000; from += 100)
+            {
+                (from % 200 == 0 ? a : b).train(order, from, from + 100, 1.0);
+                assertEquals(from + 100, w.getFloat(0), "hot weight after rows [0, " + (from + 100) + ")");
+            }
+            for (int u = 1; u <= 500; u++)
+            {
+                assertEquals(2f, w.getFloat(u * 4), "cold weight " + u);
+            }
         }
     }
 }
