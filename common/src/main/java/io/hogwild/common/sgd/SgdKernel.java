@@ -59,6 +59,10 @@ public final class SgdKernel
 {
     /** Samples between two stores of the deferred hot updates. */
     public static final int HOT_STORE_SAMPLES = 256;
+    /** A hot slot's record in the deferred buffer: its copy of the weight, its change, its coefficient. */
+    private static final int SLOT_BYTES = 16;
+    private static final int SLOT_CHANGE = 4;
+    private static final int SLOT_COEFFICIENT = 8;
 
     private final Dataset data;
     private final UnsafeBuffer weights;
@@ -76,7 +80,7 @@ public final class SgdKernel
      * {@code [2s + 1]} the change it made to it since its last store (side by side: one cache line holds
      * both); null when this kernel does not defer.
      */
-    private final float[] deferred;
+    private final UnsafeBuffer deferred;
     private int samplesSinceStore;
 
     /**
@@ -128,7 +132,11 @@ public final class SgdKernel
         {
             hotFeatures[s] = data.hotFeature(s);
         }
-        this.deferred = deferHotUpdates ? new float[2 * hotFeatures.length] : null;
+        this.deferred = deferHotUpdates ? new UnsafeBuffer(new byte[SLOT_BYTES * hotFeatures.length]) : null;
+        for (int s = 0; deferHotUpdates && s < hotFeatures.length; s++)
+        {
+            deferred.putFloat(s * SLOT_BYTES + SLOT_COEFFICIENT, regularisation.getFloat(hotFeatures[s] << 2));
+        }
     }
 
     /** True when this kernel keeps its hot updates private between stores. */
@@ -187,21 +195,22 @@ public final class SgdKernel
      */
     private void storeDeferred()
     {
-        final float[] deferred = this.deferred;
+        final UnsafeBuffer deferred = this.deferred;
         final int[] hotFeatures = this.hotFeatures;
         final UnsafeBuffer weights = this.weights;
         for (int s = 0; s < hotFeatures.length; s++)
         {
             final int address = hotFeatures[s] << 2;
-            final float change = deferred[2 * s + 1];
+            final int slot = s * SLOT_BYTES;
+            final float change = deferred.getFloat(slot + SLOT_CHANGE);
             float w = weights.getFloat(address);
             if (change != 0.0f)
             {
                 w += change;
                 weights.putFloat(address, w);
-                deferred[2 * s + 1] = 0.0f;
+                deferred.putFloat(slot + SLOT_CHANGE, 0.0f);
             }
-            deferred[2 * s] = w;
+            deferred.putFloat(slot, w);
         }
         samplesSinceStore = 0;
     }
@@ -252,12 +261,12 @@ public final class SgdKernel
         final long hotEnd = start + data.hotCount(row);
         final long end = data.rowStart(row + 1);
         double sum = 0;
-        final float[] deferred = this.deferred;
+        final UnsafeBuffer deferred = this.deferred;
         if (deferred != null)
         {
             for (long k = start; k < hotEnd; k++)
             {
-                sum += deferred[2 * hotSlot(data.entryIndex(k))] * data.value(k);
+                sum += deferred.getFloat(hotSlot(data.entryIndex(k)) * SLOT_BYTES) * data.value(k);
             }
         }
         else
@@ -280,16 +289,15 @@ public final class SgdKernel
     {
         final Dataset data = this.data;
         final UnsafeBuffer regularisation = this.regularisation;
-        final float[] deferred = this.deferred;
-        final int[] hotFeatures = this.hotFeatures;
+        final UnsafeBuffer deferred = this.deferred;
         for (long k = from; k < end; k++)
         {
-            final int s = hotSlot(data.entryIndex(k));
-            final float w = deferred[2 * s];
-            final float shrink = Math.min(stepF * regularisation.getFloat(hotFeatures[s] << 2), 1.0f);
+            final int slot = hotSlot(data.entryIndex(k)) * SLOT_BYTES;
+            final float w = deferred.getFloat(slot);
+            final float shrink = Math.min(stepF * deferred.getFloat(slot + SLOT_COEFFICIENT), 1.0f);
             final float updated = w - shrink * w - stepGradient * data.value(k);
-            deferred[2 * s] = updated;
-            deferred[2 * s + 1] += updated - w;
+            deferred.putFloat(slot, updated);
+            deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + updated - w);
         }
     }
 
