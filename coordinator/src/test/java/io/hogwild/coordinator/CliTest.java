@@ -63,7 +63,7 @@ class CliTest
         "--lr -1|--lr must be in (0, inf), was -1",
         "--batch 0|--batch must be in [1, 1048576], was 0",
         "--val-fraction 1.5|--val-fraction must be in [0, 1), was 1.5",
-        "--sync foo|--sync must be one of lockfree, lock, atomic, filelock, was 'foo'",
+        "--sync foo|--sync must be one of lockfree, lockfree-eager, lock, atomic, filelock, was 'foo'",
         "--threads -1|--threads must be in [0, 4096], was -1",
     })
     void shouldRefuseBadOptionsBeforeForkingAnything(final String options, final String message) throws IOException

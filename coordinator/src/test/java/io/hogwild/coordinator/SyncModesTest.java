@@ -25,7 +25,7 @@ class SyncModesTest
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        "lockfree, --procs", "lock, --procs", "atomic, --procs", "filelock, --procs",
+        "lockfree, --procs", "lockfree-eager, --procs", "lock, --procs", "atomic, --procs", "filelock, --procs",
         "lockfree, --threads", "lock, --threads", "atomic, --threads", "filelock, --threads"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldTrainSpamAssassinToLiblinearsAccuracy(final String sync, final String mode) throws Exception

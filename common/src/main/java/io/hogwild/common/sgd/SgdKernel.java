@@ -24,7 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       worker may write {@code w_u} between this worker's load and store of it, and one of the two
  *       updates is then lost; a margin may mix weights from before and after another worker's update.
  *       With sparse rows both are rare, and SGD converges all the same. The kernel can also defer its
- *       updates of hot features: see below.</li>
+ *       updates of hot features: see below. {@link SyncMode#LOCKFREE_EAGER} is the same without
+ *       deferral.</li>
  *   <li>{@link SyncMode#ATOMIC}: each coordinate's update is a compare-and-set loop on the float's bits:
  *       the CAS succeeds only if no other write came between the load and the store, so no update is
  *       lost (a value that went A to B to A is still a correct base: the updates in between cancelled).

@@ -9,9 +9,17 @@ public enum SyncMode
     /**
      * Hogwild!: plain racy reads and writes of the weights, no lock and no compare-and-set. Two workers
      * that update the same coordinate at once may lose one of the two updates; with sparse data such
-     * collisions are rare and SGD tolerates them (Niu et al. 2011).
+     * collisions are rare and SGD tolerates them (Niu et al. 2011). With two workers or more, each keeps
+     * its updates of the hot features in its own copy and stores them every
+     * {@value SgdKernel#HOT_STORE_SAMPLES} samples ({@link SgdKernel}), so that the cores do not pull the
+     * same few cache lines back and forth at every sample.
      */
     LOCKFREE(0, "lockfree"),
+    /**
+     * {@link #LOCKFREE} as the Hogwild! paper runs it: every update, hot features included, is stored to
+     * the shared weights at once. For measuring what the deferred hot stores of {@link #LOCKFREE} change.
+     */
+    LOCKFREE_EAGER(4, "lockfree-eager"),
     /**
      * One compare-and-set spin lock in the weight file's header ({@link io.hogwild.common.sync.HeaderSpinLock}),
      * held over the whole read-modify-write of one sample or mini-batch: the margins are read, the
@@ -48,6 +56,12 @@ public enum SyncMode
     public String cliName()
     {
         return cliName;
+    }
+
+    /** True for the modes that take no lock and no compare-and-set, and so may lose an update. */
+    public boolean mayLoseUpdates()
+    {
+        return this == LOCKFREE || this == LOCKFREE_EAGER;
     }
 
     public static SyncMode fromCode(final int code)

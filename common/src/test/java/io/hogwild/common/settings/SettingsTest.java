@@ -38,7 +38,7 @@ class SettingsTest
         "lr|-1|--lr must be in (0, inf), was -1",
         "batch|0|--batch must be in [1, 1048576], was 0",
         "val-fraction|1.5|--val-fraction must be in [0, 1), was 1.5",
-        "sync|foo|--sync must be one of lockfree, lock, atomic, filelock, was 'foo'",
+        "sync|foo|--sync must be one of lockfree, lockfree-eager, lock, atomic, filelock, was 'foo'",
         "loss|squared|--loss must be hinge or logistic, was 'squared'",
         "epochs|many|--epochs must be a whole number in [1, 1000000], was 'many'",
         "decay|1.5|--decay must be in (0, 1], was 1.5",

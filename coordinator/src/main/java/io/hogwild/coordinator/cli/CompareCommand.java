@@ -58,7 +58,7 @@ public final class CompareCommand implements Callable<Integer>
         description = "procs and/or threads (default: ${DEFAULT-VALUE})")
     private String modes;
 
-    @Option(names = "--sync", paramLabel = "MODE,...", defaultValue = "lockfree,lock,atomic,filelock",
+    @Option(names = "--sync", paramLabel = "MODE,...", defaultValue = "lockfree,lockfree-eager,lock,atomic,filelock",
         description = "Synchronisation modes (default: ${DEFAULT-VALUE})")
     private String syncs;
 
@@ -137,7 +137,7 @@ public final class CompareCommand implements Callable<Integer>
 
     static List<SyncMode> parseSyncs(final String text)
     {
-        return distinct("--sync", "lockfree, lock, atomic and/or filelock", text, SyncMode::fromCliName);
+        return distinct("--sync", "lockfree, lockfree-eager, lock, atomic and/or filelock", text, SyncMode::fromCliName);
     }
 
     /** The items of {@code text} parsed by {@code parse} (null: not allowed), each at most once. */

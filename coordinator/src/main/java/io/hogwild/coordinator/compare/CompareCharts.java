@@ -219,6 +219,10 @@ final class CompareCharts
         {
             return new Color(0x9467bd);
         }
+        if (sync.equals(SyncMode.LOCKFREE_EAGER.cliName()))
+        {
+            return new Color(0x17becf);
+        }
         return Color.GRAY;
     }
 

@@ -171,11 +171,11 @@ final class CompareReport
             for (final Map.Entry<Cell, LostUpdateProbe.Result> entry : result.lost().entrySet())
             {
                 final double fraction = entry.getValue().lostFraction();
-                if (entry.getKey().sync() != SyncMode.LOCKFREE && fraction != 0)
+                if (!entry.getKey().sync().mayLoseUpdates() && fraction != 0)
                 {
                     exact = false;
                 }
-                if (entry.getKey().sync() == SyncMode.LOCKFREE && fraction >= worst)
+                if (entry.getKey().sync().mayLoseUpdates() && fraction >= worst)
                 {
                     worst = fraction;
                     worstCell = entry.getKey();
@@ -184,7 +184,8 @@ final class CompareReport
             lines.add((exact ? "Lost updates: none with lock, atomic or filelock, as their design promises" :
                 "Lost updates: **a locking variant lost updates: a bug**") +
                 (worstCell == null ? "." : String.format(Locale.ROOT, "; lock-free lost at most %.2e of its updates " +
-                    "(%s, %d workers).", worst, label(worstCell.mode()), worstCell.workers())));
+                    "(%s %s, %d workers).", worst, label(worstCell.mode()), worstCell.sync().cliName(),
+                    worstCell.workers())));
         }
         return lines;
     }
