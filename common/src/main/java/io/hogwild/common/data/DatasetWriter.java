@@ -89,22 +89,6 @@ public final class DatasetWriter
             }
             flush(channel, out);
 
-            channel.position(hotCountsOffset(rows));
-            for (final CsrChunk chunk : chunks)
-            {
-                for (int r = 0; r < chunk.rows(); r++)
-                {
-                    int rowHot = 0;
-                    for (int k = r == 0 ? 0 : chunk.rowEnd(r - 1); k < chunk.rowEnd(r); k++)
-                    {
-                        rowHot += hot[chunk.index(k)] ? 1 : 0;
-                    }
-                    ensure(channel, out, Integer.BYTES);
-                    out.putInt(rowHot);
-                }
-            }
-            flush(channel, out);
-
             channel.position(hotFeaturesOffset(rows));
             for (int u = 0; u < hot.length; u++)
             {
@@ -116,29 +100,24 @@ public final class DatasetWriter
             }
             flush(channel, out);
 
+            // The entries, and each row's count of hot ones on the side for the section before them.
+            final int[] rowHot = new int[Math.toIntExact(rows)];
             channel.position(entriesOffset(rows, hotCount));
+            int row = 0;
             for (final CsrChunk chunk : chunks)
             {
-                for (int r = 0; r < chunk.rows(); r++)
+                for (int r = 0; r < chunk.rows(); r++, row++)
                 {
-                    final int from = r == 0 ? 0 : chunk.rowEnd(r - 1);
-                    final int to = chunk.rowEnd(r);
-                    // Hot entries first, then the others, each in the row's own (ascending) order.
-                    for (int pass = 0; pass < 2; pass++)
-                    {
-                        final boolean wanted = pass == 0;
-                        for (int k = from; k < to; k++)
-                        {
-                            final int u = chunk.index(k);
-                            if (hot[u] == wanted)
-                            {
-                                ensure(channel, out, ENTRY_LENGTH);
-                                out.putInt(wanted ? hotEntryIndex(slot[u]) : u);
-                                out.putFloat(chunk.value(k));
-                            }
-                        }
-                    }
+                    rowHot[row] = putRow(channel, out, chunk, r == 0 ? 0 : chunk.rowEnd(r - 1), chunk.rowEnd(r), slot);
                 }
+            }
+            flush(channel, out);
+
+            channel.position(hotCountsOffset(rows));
+            for (final int count : rowHot)
+            {
+                ensure(channel, out, Integer.BYTES);
+                out.putInt(count);
             }
             flush(channel, out);
 
@@ -179,6 +158,58 @@ public final class DatasetWriter
             throw ex;
         }
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Puts the entries {@code [from, to)} of {@code chunk} as one row, its hot ones first (index field
+     * {@code -1 - slot}), each part in the chunk's order; returns how many are hot.
+     */
+    private static int putRow(final FileChannel channel, final ByteBuffer out, final CsrChunk chunk, final int from,
+        final int to, final int[] slot) throws IOException
+    {
+        int hotEntries = 0;
+        for (int k = from; k < to; k++)
+        {
+            hotEntries += ~slot[chunk.index(k)] >>> 31;
+        }
+        final int bytes = (to - from) * ENTRY_LENGTH;
+        if (bytes > out.capacity())
+        {
+            // A row longer than the buffer: the hot entries, then the others, entry by entry.
+            for (int pass = 1; pass >= 0; pass--)
+            {
+                for (int k = from; k < to; k++)
+                {
+                    final int featureSlot = slot[chunk.index(k)];
+                    if (~featureSlot >>> 31 == pass)
+                    {
+                        ensure(channel, out, ENTRY_LENGTH);
+                        out.putInt(pass == 1 ? hotEntryIndex(featureSlot) : chunk.index(k));
+                        out.putFloat(chunk.value(k));
+                    }
+                }
+            }
+            return hotEntries;
+        }
+        ensure(channel, out, bytes);
+        // Both parts in one pass, without a branch on hot or cold: each entry goes to the next free place of
+        // its part.
+        final int start = out.position();
+        int hotAt = start;
+        int coldAt = start + hotEntries * ENTRY_LENGTH;
+        for (int k = from; k < to; k++)
+        {
+            final int feature = chunk.index(k);
+            final int featureSlot = slot[feature];
+            final int isHot = ~featureSlot >>> 31;
+            final int place = isHot != 0 ? hotAt : coldAt;
+            out.putInt(place, isHot != 0 ? hotEntryIndex(featureSlot) : feature);
+            out.putFloat(place + ENTRY_VALUE_OFFSET, chunk.value(k));
+            hotAt += isHot * ENTRY_LENGTH;
+            coldAt += (1 - isHot) * ENTRY_LENGTH;
+        }
+        out.position(start + bytes);
+        return hotEntries;
     }
 
     /** Which of the features {@code [0, features)} are hot ({@link DatasetLayout#isHot}). */
