@@ -51,7 +51,8 @@ class InterruptResumeTest
     void shouldCheckpointOnASignalAndResumeToTheSameEnd(final String signal, final int exitCode, final TestInfo info)
         throws Exception
     {
-        final String prefix = TestSupport.generate(dir, 60_000, 2_000, 2_000, 40);
+        // Long enough that the signal lands well before the last epoch, even on a loaded machine.
+        final String prefix = TestSupport.generate(dir, 240_000, 2_000, 2_000, 40);
         final Path run = dir.resolve("run");
         final Path log = dir.resolve("coordinator.log");
         final Process coordinator = TestSupport.startChildCoordinator(log, "--data", prefix + ".train.libsvm",

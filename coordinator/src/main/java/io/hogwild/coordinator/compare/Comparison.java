@@ -1,8 +1,6 @@
 package io.hogwild.coordinator.compare;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,10 @@ import java.util.function.Consumer;
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.settings.Settings;
 import io.hogwild.common.sgd.SyncMode;
+import io.hogwild.common.util.JvmFlags;
+import io.hogwild.coordinator.RunFailedException;
 import io.hogwild.coordinator.TrainingRun;
+import io.hogwild.coordinator.cli.HogwildCli;
 
 /**
  * {@code hogwild compare}: trains every cell of (mode x sync x workers) with identical settings and seeds,
@@ -109,8 +110,7 @@ public final class Comparison
             for (final Cell cell : order)
             {
                 final Path runDir = plan.out().resolve("runs").resolve(cell.slug() + "-r" + repeat);
-                final Map<String, Object> summary = new TrainingRun(settingsFor(resolved, cell, runDir),
-                    new PrintStream(OutputStream.nullOutputStream())).run();
+                final Map<String, Object> summary = trainInItsOwnJvm(settingsFor(resolved, cell, runDir), runDir);
                 final CellRun run = cellRun(cell, repeat, summary, runDir);
                 runs.add(run);
                 dimension = ((Number)summary.get("dimension")).longValue();
@@ -165,6 +165,76 @@ public final class Comparison
     {
         final boolean threads = Cell.THREADS.equals(cell.mode());
         return resolved.forCell(threads ? 1 : cell.workers(), threads ? cell.workers() : 0, cell.sync(), runDir);
+    }
+
+    /**
+     * Trains one cell with {@code hogwild train} in a JVM of its own, as a user would run it, and returns the
+     * numbers of its summary. In the compare's JVM, a thread cell would run a kernel that the JIT had already
+     * compiled, and profiled, for every other sync mode; in its own JVM every cell starts alike. The run's
+     * output goes to {@code RUN_DIR.log}, quoted when the run fails.
+     */
+    static Map<String, Object> trainInItsOwnJvm(final Settings settings, final Path runDir)
+        throws IOException, InterruptedException
+    {
+        final Path settingsFile = runDir.resolveSibling(runDir.getFileName() + ".properties");
+        final Path logFile = runDir.resolveSibling(runDir.getFileName() + ".log");
+        Files.createDirectories(runDir.getParent());
+        final java.util.Properties properties = new java.util.Properties();
+        settings.toMap().forEach((key, value) ->
+        {
+            if (value != null)
+            {
+                properties.setProperty(key, String.valueOf(value));
+            }
+        });
+        try (java.io.Writer writer = Files.newBufferedWriter(settingsFile, StandardCharsets.UTF_8))
+        {
+            properties.store(writer, "hogwild compare: the settings of one cell");
+        }
+        final List<String> command = new ArrayList<>();
+        command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmFlags.flags());
+        command.addAll(JvmFlags.runFlags());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(HogwildCli.class.getName());
+        command.add("train");
+        command.add("--settings");
+        command.add(settingsFile.toString());
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(logFile.toFile()).start();
+        final int exit;
+        try
+        {
+            exit = process.waitFor();
+        }
+        finally
+        {
+            // Interrupted or failed: the cell's coordinator must not outlive the compare (its workers
+            // notice their coordinator is gone and exit).
+            process.destroyForcibly();
+        }
+        if (exit != 0)
+        {
+            final List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            throw new RunFailedException("the run of " + runDir.getFileName() + " failed (exit " + exit + "); its " +
+                "output, " + logFile + ", ends:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20),
+                lines.size())));
+        }
+        return summaryNumbers(Files.readString(runDir.resolve("summary.json"), StandardCharsets.UTF_8));
+    }
+
+    /** The top-level numeric fields of a {@code summary.json}, by name. */
+    static Map<String, Object> summaryNumbers(final String json)
+    {
+        final Map<String, Object> numbers = new LinkedHashMap<>();
+        final java.util.regex.Matcher field = java.util.regex.Pattern
+            .compile("\"([a-z_]+)\": (-?[0-9][0-9.eE+-]*|NaN)[,\n}]").matcher(json);
+        while (field.find())
+        {
+            numbers.putIfAbsent(field.group(1), Double.parseDouble(field.group(2)));
+        }
+        return numbers;
     }
 
     private static CellRun cellRun(final Cell cell, final int repeat, final Map<String, Object> summary,
