@@ -136,7 +136,7 @@ public final class Dataset implements AutoCloseable
         if (version != VERSION)
         {
             throw new DatasetFileException(path + ": dataset format version " + version + ", this program reads " +
-                VERSION);
+                VERSION + "; convert its LIBSVM source again (hogwild convert), or give --data the source itself");
         }
         final long rows = UnsafeApi.getLong(base + ROWS_OFFSET);
         final long nnz = UnsafeApi.getLong(base + NNZ_OFFSET);

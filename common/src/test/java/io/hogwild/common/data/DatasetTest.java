@@ -188,6 +188,19 @@ class DatasetTest
     }
 
     @Test
+    void shouldRefuseAnOlderFormatNamingTheWayOut() throws IOException
+    {
+        final Path file = tinyDataset(dir.resolve("v1.hwd"));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1), DatasetLayout.VERSION_OFFSET);
+        }
+        final String message = assertThrows(DatasetFileException.class, () -> Dataset.open(file)).getMessage();
+        assertTrue(message.contains("dataset format version 1, this program reads 2; convert its LIBSVM source again"),
+            message);
+    }
+
+    @Test
     void shouldTakeAConvertedFileAsIs() throws IOException
     {
         final Path converted = tinyDataset(dir.resolve("converted.hwd"));
