@@ -30,6 +30,38 @@ class CompareTest
     @TempDir
     Path dir;
 
+    /** Each cell runs in a JVM of its own: a terminated compare must take its cell's processes with it. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldLeaveNoProcessBehindWhenTerminated() throws Exception
+    {
+        final String prefix = TestSupport.generate(dir, 100_000, 2_000, 2_000, 40);
+        final Path log = dir.resolve("compare.log");
+        final Process compare = TestSupport.startChildCoordinator(log, "compare", "--data", prefix + ".train.libsvm",
+            "--workers", "2", "--modes", "procs", "--sync", "lockfree", "--epochs", "2000", "--patience", "0",
+            "--repeats", "1", "--probe", "false", "--out", dir.resolve("compare").toString());
+        final List<ProcessHandle> family = new java.util.ArrayList<>();
+        try
+        {
+            // The compare, its cell's coordinator and that coordinator's two workers.
+            TestSupport.await(() -> compare.descendants().count() >= 3 || !compare.isAlive(), 90_000,
+                "a cell's coordinator and its workers");
+            family.addAll(compare.descendants().toList());
+            assertTrue(compare.isAlive(), "the compare ended first:\n" + TestSupport.output(log));
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(compare.pid())).start().waitFor());
+            assertTrue(compare.waitFor(30, TimeUnit.SECONDS), "the compare exits after SIGTERM");
+            // Workers notice a dead coordinator within 5 s; the cell would train for minutes more.
+            TestSupport.await(() -> family.stream().noneMatch(ProcessHandle::isAlive), 10_000,
+                "every process the compare started to be gone: " + family);
+        }
+        finally
+        {
+            family.forEach(ProcessHandle::destroyForcibly);
+            compare.descendants().forEach(ProcessHandle::destroyForcibly);
+            compare.destroyForcibly();
+        }
+    }
+
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void shouldRunEveryCellAndWriteTableChartsAndReport() throws Exception

@@ -203,6 +203,10 @@ public final class Comparison
         command.add(settingsFile.toString());
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(logFile.toFile()).start();
+        // The cell's coordinator must not outlive the compare, however it ends (its workers notice a dead
+        // coordinator and exit): on an exception or interrupt here, and on SIGTERM or Ctrl-C of the compare.
+        final Thread killOnExit = new Thread(process::destroyForcibly, "compare-cell-cleanup");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         final int exit;
         try
         {
@@ -210,9 +214,15 @@ public final class Comparison
         }
         finally
         {
-            // Interrupted or failed: the cell's coordinator must not outlive the compare (its workers
-            // notice their coordinator is gone and exit).
             process.destroyForcibly();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // The JVM is exiting: the hook runs anyway.
+            }
         }
         if (exit != 0)
         {
