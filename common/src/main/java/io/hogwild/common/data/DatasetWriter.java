@@ -101,7 +101,11 @@ public final class DatasetWriter
             flush(channel, out);
 
             // The entries, and each row's count of hot ones on the side for the section before them.
-            final int[] rowHot = new int[Math.toIntExact(rows)];
+            if (rows > Integer.MAX_VALUE - 8)
+            {
+                throw new IOException(target + ": " + rows + " rows, more than a dataset file holds (2^31 - 9)");
+            }
+            final int[] rowHot = new int[(int)rows];
             channel.position(entriesOffset(rows, hotCount));
             int row = 0;
             for (final CsrChunk chunk : chunks)
@@ -121,7 +125,9 @@ public final class DatasetWriter
             }
             flush(channel, out);
 
-            // Header, with the magic last.
+            // Header, with the magic last; the buffer's old bytes cleared first.
+            out.clear();
+            out.put(0, new byte[HEADER_LENGTH]);
             out.putLong(MAGIC_OFFSET, 0L);
             out.putInt(VERSION_OFFSET, VERSION);
             out.putLong(ROWS_OFFSET, rows);
@@ -172,7 +178,7 @@ public final class DatasetWriter
         {
             hotEntries += ~slot[chunk.index(k)] >>> 31;
         }
-        final int bytes = (to - from) * ENTRY_LENGTH;
+        final long bytes = (long)(to - from) * ENTRY_LENGTH;
         if (bytes > out.capacity())
         {
             // A row longer than the buffer: the hot entries, then the others, entry by entry.
@@ -191,7 +197,7 @@ public final class DatasetWriter
             }
             return hotEntries;
         }
-        ensure(channel, out, bytes);
+        ensure(channel, out, (int)bytes);
         // Both parts in one pass, without a branch on hot or cold: each entry goes to the next free place of
         // its part.
         final int start = out.position();
@@ -208,7 +214,7 @@ public final class DatasetWriter
             hotAt += isHot * ENTRY_LENGTH;
             coldAt += (1 - isHot) * ENTRY_LENGTH;
         }
-        out.position(start + bytes);
+        out.position(start + (int)bytes);
         return hotEntries;
     }
 

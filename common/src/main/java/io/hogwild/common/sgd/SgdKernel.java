@@ -48,8 +48,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * copy, and adds the changes to the shared weights every {@value #HOT_STORE_SAMPLES} samples and at the end
  * of every {@link #train} call, taking the shared values (with the other workers' changes) as its copy
  * again. So its own margins see all of its own updates: one worker alone computes what the plain kernel
- * computes, up to rounding. The other workers see its hot updates up to {@value #HOT_STORE_SAMPLES}
- * samples late, a bounded delay of the kind Hogwild!'s analysis allows, and a store can still overwrite
+ * computes, up to rounding. The other workers see its hot updates up to about twice
+ * {@value #HOT_STORE_SAMPLES} samples late (a change waits for its store, then for the reader's next store), a bounded delay of the kind Hogwild!'s analysis allows, and a store can still overwrite
  * another worker's (a lost update), but once a burst, not once a sample. The other entries are read and
  * written as before. A store costs one pass over the hot features; as there are at most 128 of them per
  * non-zero of an average row, that is at most half a row's work per sample.
@@ -77,9 +77,10 @@ public final class SgdKernel
     /** The feature of each hot slot. */
     private final int[] hotFeatures;
     /**
-     * The deferred hot updates, by slot {@code s}: {@code [2s]} this kernel's copy of the hot weight and
-     * {@code [2s + 1]} the change it made to it since its last store (side by side: one cache line holds
-     * both); null when this kernel does not defer.
+     * The deferred hot updates: a {@value #SLOT_BYTES}-byte record per slot {@code s} at {@code 16 s}, holding
+     * this kernel's copy of the hot weight (offset 0), the change it made to it since its last store
+     * ({@link #SLOT_CHANGE}) and the slot's coefficient ({@link #SLOT_COEFFICIENT}); null when this kernel
+     * does not defer.
      */
     private final UnsafeBuffer deferred;
     private int samplesSinceStore;

@@ -205,7 +205,7 @@ public final class Comparison
             .redirectOutput(logFile.toFile()).start();
         // The cell's coordinator must not outlive the compare, however it ends (its workers notice a dead
         // coordinator and exit): on an exception or interrupt here, and on SIGTERM or Ctrl-C of the compare.
-        final Thread killOnExit = new Thread(process::destroyForcibly, "compare-cell-cleanup");
+        final Thread killOnExit = new Thread(() -> stop(process), "compare-cell-cleanup");
         Runtime.getRuntime().addShutdownHook(killOnExit);
         final int exit;
         try
@@ -214,7 +214,7 @@ public final class Comparison
         }
         finally
         {
-            process.destroyForcibly();
+            stop(process);
             try
             {
                 Runtime.getRuntime().removeShutdownHook(killOnExit);
@@ -234,12 +234,37 @@ public final class Comparison
         return summaryNumbers(Files.readString(runDir.resolve("summary.json"), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Stops a cell's coordinator: SIGTERM first, so that it checkpoints and marks its run INTERRUPTED, then
+     * SIGKILL if it is still there after 2 s.
+     */
+    private static void stop(final Process process)
+    {
+        if (!process.isAlive())
+        {
+            return;
+        }
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The top-level numeric fields of a {@code summary.json}, by name. */
     static Map<String, Object> summaryNumbers(final String json)
     {
         final Map<String, Object> numbers = new LinkedHashMap<>();
         final java.util.regex.Matcher field = java.util.regex.Pattern
-            .compile("\"([a-z_]+)\": (-?[0-9][0-9.eE+-]*|NaN)[,\n}]").matcher(json);
+            .compile("\"([a-z_]+)\": (-?[0-9][0-9.eE+-]*)[,\n}]").matcher(json);
         while (field.find())
         {
             numbers.putIfAbsent(field.group(1), Double.parseDouble(field.group(2)));

@@ -46,6 +46,8 @@ public final class LostUpdateProbe
         CsrChunk chunk = new CsrChunk();
         for (long row = 0; row < train.rows(); row++)
         {
+            // The row's hot features come first, so its indices are not ascending throughout; the probe's
+            // rows are the training rows, so the writer finds the same hot features and keeps that order.
             for (long k = train.rowStart(row); k < train.rowStart(row + 1); k++)
             {
                 chunk.addFeature(train.index(k), 1.0f);
