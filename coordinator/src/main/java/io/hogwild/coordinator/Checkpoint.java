@@ -2,7 +2,6 @@ package io.hogwild.coordinator;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -157,18 +156,7 @@ public record Checkpoint(int epoch, double nextStep, double bestLoss, int bestEp
     public static void writeSettings(final Path runDir, final Settings settings) throws IOException
     {
         final Path dir = Files.createDirectories(runDir.resolve(DIRECTORY));
-        final Properties properties = new Properties();
-        for (final Map.Entry<String, Object> entry : settings.toMap().entrySet())
-        {
-            if (entry.getValue() != null)
-            {
-                properties.setProperty(entry.getKey(), String.valueOf(entry.getValue()));
-            }
-        }
-        try (Writer writer = Files.newBufferedWriter(dir.resolve(SETTINGS), StandardCharsets.UTF_8))
-        {
-            properties.store(writer, "hogwild: the settings of this run, as train --resume reads them");
-        }
+        settings.writeFile(dir.resolve(SETTINGS), "hogwild: the settings of this run, as train --resume reads them");
     }
 
     /** The settings of the run in {@code runDir}, by option name. */

@@ -98,7 +98,8 @@ public final class WorkerProcess implements WorkerHandle
         return new WorkerProcess(index, process, pump);
     }
 
-    private static String javaExecutable()
+    /** The {@code java} of the JVM running this code: children run on the same JDK. */
+    public static String javaExecutable()
     {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -205,6 +205,23 @@ public record Settings(
             out, sync, shuffleBlock, WorkerFailurePolicy.FAIL, true);
     }
 
+    /** Writes these settings as a settings file that {@link #readFile} (and {@code --settings}) reads back. */
+    public void writeFile(final Path file, final String comment) throws IOException
+    {
+        final Properties properties = new Properties();
+        toMap().forEach((key, value) ->
+        {
+            if (value != null)
+            {
+                properties.setProperty(key, String.valueOf(value));
+            }
+        });
+        try (java.io.Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8))
+        {
+            properties.store(writer, comment);
+        }
+    }
+
     /** Reads a settings file: Java properties whose keys are option names. */
     public static Map<String, String> readFile(final Path file)
     {

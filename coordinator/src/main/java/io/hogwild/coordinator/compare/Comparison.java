@@ -19,6 +19,7 @@ import io.hogwild.common.sgd.SyncMode;
 import io.hogwild.common.util.JvmFlags;
 import io.hogwild.coordinator.RunFailedException;
 import io.hogwild.coordinator.TrainingRun;
+import io.hogwild.coordinator.WorkerProcess;
 import io.hogwild.coordinator.cli.HogwildCli;
 
 /**
@@ -179,20 +180,9 @@ public final class Comparison
         final Path settingsFile = runDir.resolveSibling(runDir.getFileName() + ".properties");
         final Path logFile = runDir.resolveSibling(runDir.getFileName() + ".log");
         Files.createDirectories(runDir.getParent());
-        final java.util.Properties properties = new java.util.Properties();
-        settings.toMap().forEach((key, value) ->
-        {
-            if (value != null)
-            {
-                properties.setProperty(key, String.valueOf(value));
-            }
-        });
-        try (java.io.Writer writer = Files.newBufferedWriter(settingsFile, StandardCharsets.UTF_8))
-        {
-            properties.store(writer, "hogwild compare: the settings of one cell");
-        }
+        settings.writeFile(settingsFile, "hogwild compare: the settings of one cell");
         final List<String> command = new ArrayList<>();
-        command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(WorkerProcess.javaExecutable());
         command.addAll(JvmFlags.flags());
         command.addAll(JvmFlags.runFlags());
         command.add("-cp");
