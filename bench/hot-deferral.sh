@@ -6,12 +6,9 @@
 # The default dataset is the generated RCV1-shaped one (./run.sh makes it on its first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f bench/target/hogwild-bench.jar ] || [ -n "$(find bench/src common/src/main -newer bench/target/hogwild-bench.jar -print -quit)" ]; then
-  mvn -q -B -DskipTests install -pl common,bench -am >&2
-fi
+. bench/lib.sh
 data=${1:-"${HOGWILD_CACHE:-$HOME/.cache/hogwild}/rcv1-shaped-781265x47236-seed2011-v2.train.hwd"}
 [ -f "$data" ] || { echo "no dataset $data: run ./run.sh once, or give a .hwd file" >&2; exit 2; }
-flags="$(sed -n 's/^hogwild.jvm.flags=//p' jvm.properties) $(sed -n 's/^hogwild.jvm.run.flags=//p' jvm.properties)"
 # shellcheck disable=SC2086
 exec java $flags -cp "bench/target/hogwild-bench.jar:bench/target/lib/*" io.hogwild.bench.HotDeferralExperiment \
   "$data" "${2:-1,2}" "${3:-4}" "${4:-3}"

@@ -4,10 +4,7 @@
 #   bench/jmh.sh KernelBench -p block=32 -f 1 -wi 3 -i 5    any JMH options
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f bench/target/hogwild-bench.jar ] || [ -n "$(find bench/src common/src/main -newer bench/target/hogwild-bench.jar -print -quit)" ]; then
-  mvn -q -B -DskipTests install -pl common,bench -am >&2
-fi
-flags="$(sed -n 's/^hogwild.jvm.flags=//p' jvm.properties) $(sed -n 's/^hogwild.jvm.run.flags=//p' jvm.properties)"
+. bench/lib.sh
 # shellcheck disable=SC2086
 exec java $flags -cp "bench/target/hogwild-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main \
   -jvmArgsAppend "$flags" "$@"
