@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SgdKernel;
@@ -55,6 +56,7 @@ public class KernelBench
     private SgdKernel mappedKernel;
     private SgdKernel heapKernel;
     private SgdKernel deferringKernel;
+    private SgdKernel deferringAllKernel;
     private int[] order;
     private int position;
 
@@ -82,7 +84,9 @@ public class KernelBench
         mappedKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1);
         heapKernel = new SgdKernel(data, heapWeights, regularisation, Loss.HINGE, 1);
         deferringKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
-            true);
+            Deferral.HOT, 0);
+        deferringAllKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
+            Deferral.ALL, Deferral.ALL.coldStoreSamples(2));
         final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
         order = new int[shard.length];
         DataSplit.blockOrder(shard, order, new int[shard.length], block, 1, 0, 1);
@@ -109,13 +113,22 @@ public class KernelBench
         return mappedKernel.train(order, from, from + SLICE, 0.1);
     }
 
-    /** The kernel as lock-free workers run it when there are several: hot updates deferred. */
+    /** The kernel as lock-free workers run it when there are several, on data of a large dimension. */
     @Benchmark
     @OperationsPerInvocation(SLICE)
     public double mappedDeferringHot()
     {
         final int from = nextSlice();
         return deferringKernel.train(order, from, from + SLICE, 0.1);
+    }
+
+    /** The kernel as lock-free workers run it when there are several, on data of a small dimension. */
+    @Benchmark
+    @OperationsPerInvocation(SLICE)
+    public double mappedDeferringAll()
+    {
+        final int from = nextSlice();
+        return deferringAllKernel.train(order, from, from + SLICE, 0.1);
     }
 
     @Benchmark

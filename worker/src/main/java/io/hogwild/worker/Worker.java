@@ -2,6 +2,7 @@ package io.hogwild.worker;
 
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.SgdKernel;
 import io.hogwild.common.sgd.SyncMode;
 import io.hogwild.common.sync.UpdateGuard;
@@ -20,13 +21,14 @@ import org.agrona.concurrent.IdleStrategy;
  * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
  * coordinator releases the next epoch, trains its shard in that epoch's shuffled order with the shared
  * {@link SgdKernel}, and arrives at the barrier by publishing the epoch in its slot. Between slices of
- * {@value #SLICE_SAMPLES} samples it publishes its progress, beats its heartbeat and obeys the stop command.
+ * {@value #SLICE_SAMPLES} samples (or of the kernel's store interval, if longer: {@link Deferral}) it
+ * publishes its progress, beats its heartbeat and obeys the stop command.
  *
  * <p>Everything it learns from the coordinator comes through the weight file: no socket, pipe or message.
  */
 public final class Worker
 {
-    /** Samples trained between two looks at the control words. */
+    /** Samples trained between two looks at the control words, or the kernel's store interval if longer. */
     public static final int SLICE_SAMPLES = 4096;
     /** How often the worker beats its heartbeat. */
     public static final long HEARTBEAT_INTERVAL_MS = 100;
@@ -58,6 +60,7 @@ public final class Worker
     private final long coordinatorPid;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
     private final StalenessWatch coordinatorHeartbeat = new StalenessWatch();
+    private final int sliceSamples;
     private long samplesDone;
     private long lastHeartbeatNs;
     private long lastCoordinatorCheckNs;
@@ -82,10 +85,12 @@ public final class Worker
             WeightRegionFileLock.open(file.path(), file.weightsOffset(), file.dimension() * Float.BYTES, waitCheck) :
             null;
         final UpdateGuard guard = sync == SyncMode.LOCK ? file.weightLock(index, waitCheck) : fileLock;
-        // Deferring the hot updates only pays where another worker would pull their cache lines away.
-        final boolean deferHotUpdates = sync == SyncMode.LOCKFREE && file.workerCount() > 1;
+        final Deferral deferral = Deferral.of(sync, file.workerCount(), data);
+        final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount());
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
-            guard, deferHotUpdates);
+            guard, deferral, coldStoreSamples);
+        // The kernel stores at the end of every slice too: a slice shorter than its interval would store early.
+        this.sliceSamples = Math.max(SLICE_SAMPLES, coldStoreSamples);
         this.seed = file.seed();
         this.shuffleBlock = file.shuffleBlock();
         this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount(), shuffleBlock);
@@ -186,9 +191,9 @@ public final class Worker
     {
         DataSplit.blockOrder(shard, order, blocks, shuffleBlock, seed, index, epoch);
         double lossSum = lossSoFar;
-        for (int from = Math.min(position, order.length); from < order.length; from += SLICE_SAMPLES)
+        for (int from = Math.min(position, order.length); from < order.length; from += sliceSamples)
         {
-            final int to = Math.min(order.length, from + SLICE_SAMPLES);
+            final int to = Math.min(order.length, from + sliceSamples);
             try
             {
                 lossSum += kernel.train(order, from, to, step);

@@ -2,6 +2,8 @@ package io.hogwild.common.sgd;
 
 import static io.hogwild.common.data.DatasetLayout.hotSlot;
 
+import java.nio.ByteBuffer;
+
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sync.UpdateGuard;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -41,25 +43,45 @@ import org.agrona.concurrent.UnsafeBuffer;
  * other entries in two loops, and looks a hot entry's feature up in a small table that stays in the
  * core's first-level cache.
  *
- * <p><b>Deferred hot updates</b> (lock-free only). Most samples touch many hot features. Stored to the
- * shared weights at every sample, their cache lines bounce between the workers' cores, and that is what
- * stops lock-free workers from scaling (docs/performance.md). A deferring kernel keeps its own copy of the
- * hot weights, dense by slot, and the change it made to each since its last store; it reads and updates the
- * copy, and adds the changes to the shared weights every {@value #HOT_STORE_SAMPLES} samples and at the end
- * of every {@link #train} call, taking the shared values (with the other workers' changes) as its copy
- * again. So its own margins see all of its own updates: one worker alone computes what the plain kernel
- * computes, up to rounding. The other workers see its hot updates up to about twice
- * {@value #HOT_STORE_SAMPLES} samples late (a change waits for its store, then for the reader's next store), a bounded delay of the kind Hogwild!'s analysis allows, and a store can still overwrite
- * another worker's (a lost update), but once a burst, not once a sample. The other entries are read and
- * written as before. A store costs one pass over the hot features; as there are at most 128 of them per
- * non-zero of an average row, that is at most half a row's work per sample.
+ * <p><b>Deferred updates</b> (lock-free only, {@link Deferral}). Stored to the shared weights at every
+ * sample, a sample's updates pull cache lines away from the other workers' cores, whose next reads of
+ * those lines then wait for them; that is what stops eager lock-free workers from scaling
+ * (docs/performance.md). A deferring kernel keeps its updates private between stores instead:
+ * <ul>
+ *   <li>{@link Deferral#HOT}: the hot features, which most samples touch, in a copy of their weights that is
+ *       dense by slot (16 bytes a slot, small enough for the first-level cache) with the change made to each
+ *       since the last store. The kernel reads and updates the copy, and every
+ *       {@value Deferral#HOT_STORE_SAMPLES} samples adds the changes to the shared weights and takes the
+ *       shared values (with the other workers' changes) as its copy again. The other features are read and
+ *       written as before.</li>
+ *   <li>{@link Deferral#ALL}: the hot features as above, and every other feature in a copy by feature (an
+ *       8-byte record: the weight and its change), stored the same way but less often
+ *       ({@link Deferral#coldStoreSamples}): the shared weights' lines are then read and written only by the
+ *       stores, one sequential pass over the dimension each, which is what bounds this to data of a small
+ *       dimension ({@link Deferral#of}). The cold copy is taken at the first call.</li>
+ * </ul>
+ * Stores also come at the end of every {@link #train} call, so the shared weights hold all of a call's
+ * updates when it returns. A kernel's own margins see all of its own updates: one deferring worker alone
+ * computes what the plain kernel computes, up to rounding. The other workers see them up to about two
+ * intervals late (a change waits for its store, then for the reader's next store), a bounded delay of the
+ * kind Hogwild!'s analysis allows; a store can still overwrite another worker's (a lost update), but once
+ * an interval, not once a sample. Why the hot interval is short and fixed: the features in most rows are
+ * the ones every worker moves the same way, and several workers' changes to them, each made on an old
+ * copy for long, add up to too much (with the hot features stored every 4,096 samples, 8 workers' first
+ * epoch on the RCV1-shaped data diverged). A cold feature, in fewer than 1/128 of the rows, changes in few
+ * of the interval's samples.
  *
- * <p>The hot loop allocates nothing: the batch buffers and the copy are made once per kernel.
+ * <p>The copies are off the Java heap, like the shared weights: {@link UnsafeBuffer}'s accessors are shared
+ * code, and a JVM that used them on a heap array too compiled every access for both kinds (one thread ran
+ * some 25 % slower, docs/performance.md). The hot loop allocates nothing: the batch buffers and the copies
+ * are made once per kernel.
  */
 public final class SgdKernel
 {
-    /** Samples between two stores of the deferred hot updates. */
-    public static final int HOT_STORE_SAMPLES = 256;
+    /** A feature's record in the deferred cold buffer: this kernel's copy of the weight, then its change. */
+    private static final int COLD_SHIFT = 3;
+    private static final int COLD_CHANGE = 4;
+
     /** A hot slot's record in the deferred buffer: its copy of the weight, its change, its coefficient. */
     private static final int SLOT_BYTES = 16;
     private static final int SLOT_CHANGE = 4;
@@ -83,7 +105,16 @@ public final class SgdKernel
      * does not defer.
      */
     private final UnsafeBuffer deferred;
+    /**
+     * The deferred cold updates: an 8-byte record per feature {@code u} at {@code 8 u}, this kernel's copy of
+     * the weight and the change it made to it since its last store ({@link #COLD_CHANGE}); null when the cold
+     * updates go straight to the shared weights. Hot features' records are there but unused.
+     */
+    private final UnsafeBuffer cold;
+    private final int coldStoreInterval;
+    private boolean coldCopyTaken;
     private int samplesSinceStore;
+    private int samplesSinceColdStore;
 
     /**
      * @param data           the rows
@@ -93,19 +124,22 @@ public final class SgdKernel
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
         final Loss loss, final int batchSize)
     {
-        this(data, weights, regularisation, loss, batchSize, SyncMode.LOCKFREE, null, false);
+        this(data, weights, regularisation, loss, batchSize, SyncMode.LOCKFREE, null, Deferral.NONE, 0);
     }
 
     /**
      * @param sync  how the weights are shared
      * @param guard the lock of {@link SyncMode#LOCK} or {@link SyncMode#FILELOCK}; null for the other modes
-     * @param deferHotUpdates keep the updates of hot features private between stores (see above; only with
-     *                        {@link SyncMode#LOCKFREE})
+     * @param deferral which updates to keep private between stores (see above; other than
+     *                 {@link Deferral#NONE} only with {@link SyncMode#LOCKFREE})
+     * @param coldStoreSamples with {@link Deferral#ALL}, samples between two stores of the cold updates
+     *                         ({@link Deferral#coldStoreSamples})
      */
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
         final Loss loss, final int batchSize, final SyncMode sync, final UpdateGuard guard,
-        final boolean deferHotUpdates)
+        final Deferral deferral, final int coldStoreSamples)
     {
+        final boolean deferHotUpdates = deferral != Deferral.NONE;
         if (deferHotUpdates && sync != SyncMode.LOCKFREE)
         {
             throw new IllegalArgumentException("only --sync lockfree defers updates, not " + sync.cliName());
@@ -134,17 +168,30 @@ public final class SgdKernel
         {
             hotFeatures[s] = data.hotFeature(s);
         }
-        this.deferred = deferHotUpdates ? new UnsafeBuffer(new byte[SLOT_BYTES * hotFeatures.length]) : null;
+        this.deferred = deferHotUpdates ? offHeap(SLOT_BYTES * hotFeatures.length) : null;
         for (int s = 0; deferHotUpdates && s < hotFeatures.length; s++)
         {
             deferred.putFloat(s * SLOT_BYTES + SLOT_COEFFICIENT, regularisation.getFloat(hotFeatures[s] << 2));
         }
+        this.cold = deferral == Deferral.ALL ? offHeap(dimension << COLD_SHIFT) : null;
+        if (cold != null && coldStoreSamples < 1)
+        {
+            throw new IllegalArgumentException("a kernel deferring all updates stores them every 1 or more samples, " +
+                "not " + coldStoreSamples);
+        }
+        this.coldStoreInterval = coldStoreSamples;
     }
 
-    /** True when this kernel keeps its hot updates private between stores. */
-    public boolean isDeferring()
+    /** Zeroed memory off the Java heap (see the class comment for why not a byte array). */
+    private static UnsafeBuffer offHeap(final int bytes)
     {
-        return deferred != null;
+        return new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(bytes, 1)));
+    }
+
+    /** Which updates this kernel keeps private between stores. */
+    public Deferral deferral()
+    {
+        return cold != null ? Deferral.ALL : deferred != null ? Deferral.HOT : Deferral.NONE;
     }
 
     /**
@@ -158,6 +205,11 @@ public final class SgdKernel
         if (deferred != null)
         {
             storeDeferred(); // nothing to store yet: takes the shared hot weights as they are now
+        }
+        if (cold != null && !coldCopyTaken)
+        {
+            storeCold(); // the same for the cold copy, once: every cold store takes it again
+            coldCopyTaken = true;
         }
         double lossSum = 0;
         for (int first = from; first < to; first += batchSize)
@@ -179,20 +231,28 @@ public final class SgdKernel
                     guard.unlock();
                 }
             }
-            if (deferred != null && (samplesSinceStore += end - first) >= HOT_STORE_SAMPLES)
+            if (deferred != null && (samplesSinceStore += end - first) >= Deferral.HOT_STORE_SAMPLES)
             {
                 storeDeferred();
+            }
+            if (cold != null && (samplesSinceColdStore += end - first) >= coldStoreInterval)
+            {
+                storeCold();
             }
         }
         if (deferred != null)
         {
             storeDeferred();
         }
+        if (cold != null)
+        {
+            storeCold();
+        }
         return lossSum;
     }
 
     /**
-     * Adds every deferred change to the shared weight it belongs to, and takes the shared hot weights
+     * Adds every deferred hot change to the shared weight it belongs to, and takes the shared hot weights
      * (with the other workers' changes) as this kernel's copy again.
      */
     private void storeDeferred()
@@ -215,6 +275,31 @@ public final class SgdKernel
             deferred.putFloat(slot, w);
         }
         samplesSinceStore = 0;
+    }
+
+    /**
+     * The same for the cold copy: adds every cold change to the shared weights and takes them (with the other
+     * workers' changes) as this kernel's copy again, in one sequential pass over the dimension.
+     */
+    private void storeCold()
+    {
+        final UnsafeBuffer cold = this.cold;
+        final UnsafeBuffer weights = this.weights;
+        final int dimension = this.dimension;
+        for (int u = 0; u < dimension; u++)
+        {
+            final int record = u << COLD_SHIFT;
+            final float change = cold.getFloat(record + COLD_CHANGE);
+            float w = weights.getFloat(u << 2);
+            if (change != 0.0f)
+            {
+                w += change;
+                weights.putFloat(u << 2, w);
+                cold.putFloat(record + COLD_CHANGE, 0.0f);
+            }
+            cold.putFloat(record, w);
+        }
+        samplesSinceColdStore = 0;
     }
 
     /** One mini-batch {@code order[first, end)}: every margin first, then every update; returns the loss sum. */
@@ -244,7 +329,14 @@ public final class SgdKernel
             {
                 final long hotEnd = start + data.hotCount(row);
                 updateDeferred(start, hotEnd, stepGradient, stepF);
-                updateShared(hotEnd, rowEnd, stepGradient, stepF);
+                if (cold != null)
+                {
+                    updateCold(hotEnd, rowEnd, stepGradient, stepF);
+                }
+                else
+                {
+                    updateShared(hotEnd, rowEnd, stepGradient, stepF);
+                }
             }
             else
             {
@@ -279,9 +371,21 @@ public final class SgdKernel
                 sum += weights.getFloat(hotFeatures[hotSlot(data.entryIndex(k))] << 2) * data.value(k);
             }
         }
-        for (long k = hotEnd; k < end; k++)
+        final UnsafeBuffer cold = this.cold;
+        if (cold != null)
         {
-            sum += weights.getFloat(data.entryIndex(k) << 2) * data.value(k);
+            for (long k = hotEnd; k < end; k++)
+            {
+                final int feature = data.entryIndex(k);
+                sum += cold.getFloat(feature << COLD_SHIFT) * data.value(k);
+            }
+        }
+        else
+        {
+            for (long k = hotEnd; k < end; k++)
+            {
+                sum += weights.getFloat(data.entryIndex(k) << 2) * data.value(k);
+            }
         }
         return sum;
     }
@@ -300,6 +404,25 @@ public final class SgdKernel
             final float updated = w - shrink * w - stepGradient * data.value(k);
             deferred.putFloat(slot, updated);
             deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + updated - w);
+        }
+    }
+
+    /** The cold entries {@code [from, end)}, into this kernel's cold copy and its changes. */
+    private void updateCold(final long from, final long end, final float stepGradient, final float stepF)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer regularisation = this.regularisation;
+        final UnsafeBuffer cold = this.cold;
+        for (long k = from; k < end; k++)
+        {
+            final int feature = data.entryIndex(k);
+            final int record = feature << COLD_SHIFT;
+            final float w = cold.getFloat(record);
+            // The coefficients are never written while training: their lines stay shared by every core.
+            final float shrink = Math.min(stepF * regularisation.getFloat(feature << 2), 1.0f);
+            final float updated = w - shrink * w - stepGradient * data.value(k);
+            cold.putFloat(record, updated);
+            cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + updated - w);
         }
     }
 

@@ -10,14 +10,15 @@ public enum SyncMode
      * Hogwild!: plain racy reads and writes of the weights, no lock and no compare-and-set. Two workers
      * that update the same coordinate at once may lose one of the two updates; with sparse data such
      * collisions are rare and SGD tolerates them (Niu et al. 2011). With two workers or more, each keeps
-     * its updates of the hot features in its own copy and stores them every
-     * {@value SgdKernel#HOT_STORE_SAMPLES} samples ({@link SgdKernel}), so that the cores do not pull the
-     * same few cache lines back and forth at every sample.
+     * its updates private for a few hundred to some thousands of samples and then adds them to the shared
+     * weights ({@link Deferral}, {@link SgdKernel}): the hot features' always, every feature's when the
+     * dimension is small, so that the cores do not pull the same cache lines back and forth at every
+     * sample.
      */
     LOCKFREE(0, "lockfree"),
     /**
      * {@link #LOCKFREE} as the Hogwild! paper runs it: every update, hot features included, is stored to
-     * the shared weights at once. For measuring what the deferred hot stores of {@link #LOCKFREE} change.
+     * the shared weights at once. For measuring what the deferred stores of {@link #LOCKFREE} change.
      */
     LOCKFREE_EAGER(4, "lockfree-eager"),
     /**

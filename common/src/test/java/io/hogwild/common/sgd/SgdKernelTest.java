@@ -16,6 +16,8 @@ import io.hogwild.common.data.SyntheticData;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SgdKernelTest
 {
@@ -158,7 +160,7 @@ class SgdKernelTest
             {
                 final CountingGuard guard = sync == SyncMode.LOCK || sync == SyncMode.FILELOCK ? new CountingGuard() : null;
                 final UnsafeBuffer w = floats(new float[300]);
-                final double loss = new SgdKernel(data, w, c, Loss.LOGISTIC, 3, sync, guard, false)
+                final double loss = new SgdKernel(data, w, c, Loss.LOGISTIC, 3, sync, guard, Deferral.NONE, 0)
                     .train(order, 0, order.length, 0.3);
                 assertEquals(referenceLoss, loss, 0, sync.cliName());
                 for (int u = 0; u < 300; u++)
@@ -181,9 +183,9 @@ class SgdKernelTest
         {
             final UnsafeBuffer w = floats(0f, 0f, 0f);
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null, false));
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null, Deferral.NONE, 0));
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard(), false));
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard(), Deferral.NONE, 0));
         }
     }
 
@@ -199,42 +201,51 @@ class SgdKernelTest
         return data;
     }
 
-    @Test
-    void shouldComputeWhatThePlainKernelDoesWhenItDefersAlone() throws IOException
+    @ParameterizedTest
+    @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
+    void shouldComputeWhatThePlainKernelDoesWhenItDefersAlone(final Deferral deferral) throws IOException
     {
         try (Dataset data = hotAndColdRows())
         {
             final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
             DataSplit.shuffle(order, 1, 0, 1);
+            // Four epochs' worth of rows, so that the longer calls pass a store interval of either kind.
+            final int[] rows = new int[4 * order.length];
+            for (int copy = 0; copy < 4; copy++)
+            {
+                System.arraycopy(order, 0, rows, copy * order.length, order.length);
+            }
             for (final int batch : new int[] {1, 3})
             {
                 final UnsafeBuffer plain = floats(new float[3000]);
                 final UnsafeBuffer deferring = floats(new float[3000]);
                 final SgdKernel deferringKernel = new SgdKernel(data, deferring, c, Loss.HINGE, batch, SyncMode.LOCKFREE,
-                    null, true);
-                assertTrue(deferringKernel.isDeferring());
+                    null, deferral, deferral.coldStoreSamples(8));
+                assertEquals(deferral, deferringKernel.deferral());
                 double plainLoss = 0;
                 double deferringLoss = 0;
-                // Several calls and several stores within each: the weights must hold every update after each call.
-                for (int from = 0; from < order.length; from += 700)
+                // Calls short and long (past a store interval): the weights hold every update after each call.
+                for (int from = 0, call = 0; from < rows.length; call++)
                 {
-                    final int to = Math.min(order.length, from + 700);
-                    plainLoss += new SgdKernel(data, plain, c, Loss.HINGE, batch).train(order, from, to, 0.2);
-                    deferringLoss += deferringKernel.train(order, from, to, 0.2);
+                    final int to = Math.min(rows.length, from + (call % 2 == 0 ? 700 : Deferral.ALL.coldStoreSamples(8) + 300));
+                    plainLoss += new SgdKernel(data, plain, c, Loss.HINGE, batch).train(rows, from, to, 0.2);
+                    deferringLoss += deferringKernel.train(rows, from, to, 0.2);
                     for (int u = 0; u < 3000; u++)
                     {
                         assertEquals(plain.getFloat(u * 4), deferring.getFloat(u * 4), 1e-4,
                             "batch " + batch + ", weight " + u + " after row " + to);
                     }
+                    from = to;
                 }
                 assertEquals(plainLoss, deferringLoss, 1e-6 * plainLoss, "batch " + batch);
             }
         }
     }
 
-    @Test
-    void shouldAddTheDeferredChangesOfTwoKernelsToWhatTheOtherStored() throws IOException
+    @ParameterizedTest
+    @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
+    void shouldAddTheDeferredChangesOfTwoKernelsToWhatTheOtherStored(final Deferral deferral) throws IOException
     {
         final CsrChunk ones = new CsrChunk();
         for (int r = 0; r < 1000; r++)
@@ -251,8 +262,8 @@ class SgdKernelTest
             final UnsafeBuffer w = floats(new float[501]);
             final UnsafeBuffer noShrink = floats(new float[501]);
             // The count loss adds the step to every coordinate a row holds: the weights count the updates.
-            final SgdKernel a = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, true);
-            final SgdKernel b = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, true);
+            final SgdKernel a = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, deferral, 64);
+            final SgdKernel b = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, deferral, 64);
             final int[] order = new int[1000];
             for (int i = 0; i < order.length; i++)
             {

@@ -10,6 +10,7 @@ import java.util.concurrent.CyclicBarrier;
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetLayout;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SgdKernel;
@@ -17,24 +18,25 @@ import io.hogwild.common.sgd.SyncMode;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Does keeping the writes to hot coordinates off the shared weights let lock-free workers scale? Runs N
+ * Does keeping the writes off the shared weights between stores let lock-free workers scale? Runs N
  * threads over one shared weight vector with the product's kernel as it stores every update
- * ({@code plain}) and as it defers the hot ones ({@code deferred}, what lock-free workers run when there
- * are several; see {@link SgdKernel}), in alternation, and prints samples/s and the training accuracy of
- * each run; {@code private} gives every thread its own weights, sharing nothing, which bounds what any
- * scheme could reach on the machine (its accuracy is thread 0's model alone). {@code -Dvariants=plain,deferred}
- * picks variants. The dataset file records which features are hot.
+ * ({@code plain}, {@link Deferral#NONE}), as it defers the hot features' updates ({@code hot}) and as it
+ * defers every update ({@code all}; see {@link SgdKernel}), in alternation, and prints samples/s and the
+ * training accuracy of each run; {@code private} gives every thread its own weights, sharing nothing, which
+ * bounds what any scheme could reach on the machine (its accuracy is thread 0's model alone).
+ * {@code -Dvariants=plain,hot} picks variants. Unlike a worker, a kernel here defers with one thread too,
+ * so that the one-thread rows show what deferring costs. The dataset file records which features are hot.
  * <pre>
- *   java ... io.hogwild.bench.HotDeferralExperiment DATASET.hwd [threads 1,2] [epochs 4] [rounds 3]
+ *   java ... io.hogwild.bench.DeferralExperiment DATASET.hwd [threads 1,2] [epochs 4] [rounds 3]
  * </pre>
  */
-public final class HotDeferralExperiment
+public final class DeferralExperiment
 {
     static final int BLOCK = 32;
     static final double LAMBDA = 1e-5;
-    static final String[] VARIANTS = System.getProperty("variants", "plain,deferred,private").split(",");
+    static final String[] VARIANTS = System.getProperty("variants", "plain,hot,all,private").split(",");
 
-    private HotDeferralExperiment()
+    private DeferralExperiment()
     {
     }
 
@@ -94,8 +96,12 @@ public final class HotDeferralExperiment
             // "private": every thread its own weights, nothing shared: the ceiling of this machine's scaling.
             final UnsafeBuffer own = "private".equals(variant) && w > 0 ?
                 new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES)) : weights;
+            final Deferral deferral = "hot".equals(variant) ? Deferral.HOT : "all".equals(variant) ? Deferral.ALL :
+                Deferral.NONE;
             final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
-                null, "deferred".equals(variant));
+                null, deferral, deferral.coldStoreSamples(threads));
+            // Slices as a worker's: 4,096 samples, or the store interval if longer.
+            final int slice = Math.max(4096, deferral.coldStoreSamples(threads));
             final Runnable body = () ->
             {
                 final int[] order = new int[shard.length];
@@ -107,9 +113,9 @@ public final class HotDeferralExperiment
                     {
                         order[i] = shard[local[i]];
                     }
-                    for (int from = 0; from < order.length; from += 4096)
+                    for (int from = 0; from < order.length; from += slice)
                     {
-                        kernel.train(order, from, Math.min(order.length, from + 4096), step);
+                        kernel.train(order, from, Math.min(order.length, from + slice), step);
                     }
                     step *= 0.9;
                 }
