@@ -23,6 +23,7 @@ import io.hogwild.common.settings.Settings;
 import io.hogwild.common.settings.SettingsException;
 import io.hogwild.common.settings.WorkerFailurePolicy;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.util.Json;
@@ -456,9 +457,14 @@ public final class TrainingRun
             Checkpoint.writeSettings(runDir, settings);
         }
 
+        final Deferral deferral = Deferral.of(settings.sync(), procs, train);
         log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
-            "%,d non-zeros; %d worker %s, %s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
+            "%,d non-zeros; %d worker %s, %s%s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
             dimension, train.nnz(), procs, threads() ? "threads" : "processes", settings.sync().cliName(),
+            deferral == Deferral.NONE ? "" : deferral == Deferral.HOT ?
+                String.format(Locale.ROOT, " (hot updates stored every %d samples)", Deferral.HOT_STORE_SAMPLES) :
+                String.format(Locale.ROOT, " (hot updates stored every %d samples, the others every %,d)",
+                    Deferral.HOT_STORE_SAMPLES, deferral.coldStoreSamples(procs)),
             settings.loss().cliName(), runDir));
 
         final Thread heartbeat = startCoordinatorHeartbeat(file);
@@ -673,6 +679,10 @@ public final class TrainingRun
         summary.put("mode", threads() ? "threads" : "procs");
         summary.put("workers", file.workerCount());
         summary.put("sync", settings.sync().cliName());
+        final Deferral deferral = Deferral.of(settings.sync(), file.workerCount(), train);
+        summary.put("deferral", deferral.name().toLowerCase(Locale.ROOT));
+        summary.put("hot_store_samples", deferral == Deferral.NONE ? 0 : Deferral.HOT_STORE_SAMPLES);
+        summary.put("cold_store_samples", deferral.coldStoreSamples(file.workerCount()));
         summary.put("loss", settings.loss().cliName());
         summary.put("worker_pids", workerPids());
         summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());

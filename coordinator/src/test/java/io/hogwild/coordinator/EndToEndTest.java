@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.hogwild.common.SharedData;
+import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WeightFileLayout;
@@ -65,6 +66,10 @@ class EndToEndTest
         assertEquals(2, number(summary, "workers"));
         assertTrue(summary.contains("\"mode\": \"procs\""), summary);
         assertTrue(summary.contains("\"sync\": \"lockfree\""), summary);
+        // 3,000 features against 30 non-zeros a row: two lock-free workers defer every update.
+        assertTrue(summary.contains("\"deferral\": \"all\""), summary);
+        assertEquals(Deferral.HOT_STORE_SAMPLES, number(summary, "hot_store_samples"));
+        assertEquals(Deferral.ALL.coldStoreSamples(2), number(summary, "cold_store_samples"));
         for (final String key : List.of("test_loss", "val_accuracy", "epochs", "train_seconds", "samples_per_second"))
         {
             assertFalse(Double.isNaN(number(summary, key)), key);
