@@ -20,6 +20,12 @@ public final class CsrChunk implements java.io.Serializable
     private int maxIndex = -1;
     private int positives;
 
+    /** The (0-based) index of the feature added last. */
+    public int lastIndex()
+    {
+        return indices[nnz - 1];
+    }
+
     /** Appends one feature of the row being built; the caller keeps indices ascending. */
     public void addFeature(final int index, final float value)
     {

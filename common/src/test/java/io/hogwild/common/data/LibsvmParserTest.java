@@ -34,6 +34,51 @@ class LibsvmParserTest
         return result.chunks().get(0);
     }
 
+    /** A value in one of the forms files hold: plain decimals of every length, signs, points, exponents. */
+    private static String randomValue(final Random random)
+    {
+        final String sign = switch (random.nextInt(4)) { case 0 -> "-"; case 1 -> "+"; default -> ""; };
+        final String digits = Long.toString(Math.abs(random.nextLong()) % (long)Math.pow(10, 1 + random.nextInt(18)));
+        final String body = switch (random.nextInt(6))
+        {
+            case 0 -> digits;
+            case 1 -> "0." + "0".repeat(random.nextInt(25)) + digits;
+            case 2 -> digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits + ".";
+            case 3 -> "." + digits;
+            case 4 -> digits + "e" + (random.nextInt(36) - 20);
+            default -> "00" + digits + "." + digits;
+        };
+        return sign + body;
+    }
+
+    @Test
+    void shouldReadEveryValueAsJavaDoesWhicheverPathTakesIt() throws IOException
+    {
+        // Most entries take the one-pass path, the rest the careful one: both must give Java's own float.
+        final Random random = new Random(11);
+        final StringBuilder text = new StringBuilder();
+        final java.util.List<Float> expected = new java.util.ArrayList<>();
+        for (int row = 0; row < 2_000; row++)
+        {
+            text.append(row % 2 == 0 ? "+1" : "-1");
+            int index = 0;
+            for (int k = 0; k < 20; k++)
+            {
+                index += 1 + random.nextInt(1000);
+                final String value = randomValue(random);
+                text.append(random.nextInt(10) == 0 ? "\t" : " ").append(index).append(':').append(value);
+                expected.add((float)Double.parseDouble(value));
+            }
+            text.append(random.nextInt(10) == 0 ? " # a comment\n" : random.nextInt(10) == 0 ? "\r\n" : "\n");
+        }
+        final CsrChunk chunk = single(LibsvmParser.parse(write(text.toString()), 1));
+        assertEquals(expected.size(), chunk.nnz());
+        for (int k = 0; k < expected.size(); k++)
+        {
+            assertEquals(Float.floatToIntBits(expected.get(k)), Float.floatToIntBits(chunk.value(k)), "entry " + k);
+        }
+    }
+
     @Test
     void shouldReadTheFormsRealFilesTake() throws IOException
     {
