@@ -24,7 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * defers every update ({@code all}; see {@link SgdKernel}), in alternation, and prints samples/s and the
  * training accuracy of each run; {@code private} gives every thread its own weights, sharing nothing, which
  * bounds what any scheme could reach on the machine (its accuracy is thread 0's model alone).
- * {@code -Dvariants=plain,hot} picks variants. Unlike a worker, a kernel here defers with one thread too,
+ * {@code -Dvariants=plain,hot} picks variants (bench/deferral.sh runs each in a JVM of its own: one JVM
+ * compiles the kernel for every variant it has run). Unlike a worker, a kernel here defers with one thread too,
  * so that the one-thread rows show what deferring costs. The dataset file records which features are hot.
  * <pre>
  *   java ... io.hogwild.bench.DeferralExperiment DATASET.hwd [threads 1,2] [epochs 4] [rounds 3]

@@ -67,13 +67,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * kind Hogwild!'s analysis allows; a store can still overwrite another worker's (a lost update), but once
  * an interval, not once a sample. Why the hot interval is short and fixed: the features in most rows are
  * the ones every worker moves the same way, and several workers' changes to them, each made on an old
- * copy for long, add up to too much (with the hot features stored every 4,096 samples, 8 workers' first
- * epoch on the RCV1-shaped data diverged). A cold feature, in fewer than 1/128 of the rows, changes in few
+ * copy for long, add up to too much (stored as rarely as the others, 4 and 8 workers on the RCV1-shaped
+ * data lost 1.5 points of accuracy). A cold feature, in fewer than 1/128 of the rows, changes in few
  * of the interval's samples.
  *
  * <p>The copies are off the Java heap, like the shared weights: {@link UnsafeBuffer}'s accessors are shared
  * code, and a JVM that used them on a heap array too compiled every access for both kinds (one thread ran
- * some 25 % slower, docs/performance.md). The hot loop allocates nothing: the batch buffers and the copies
+ * at 0.52-0.94x of the plain kernel, docs/performance.md). The hot loop allocates nothing: the batch buffers and the copies
  * are made once per kernel.
  */
 public final class SgdKernel
