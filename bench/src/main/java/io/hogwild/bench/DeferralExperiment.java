@@ -100,9 +100,10 @@ public final class DeferralExperiment
             final Deferral deferral = "hot".equals(variant) ? Deferral.HOT : "all".equals(variant) ? Deferral.ALL :
                 Deferral.NONE;
             final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
-                null, deferral, deferral.coldStoreSamples(threads));
-            // Slices as a worker's: 4,096 samples, or the store interval if longer.
-            final int slice = Math.max(4096, deferral.coldStoreSamples(threads));
+                null, deferral, deferral.coldStoreSamples(threads, data));
+            // Slices as a worker's: 4,096 samples, or a whole number of cold store intervals.
+            final int interval = deferral.coldStoreSamples(threads, data);
+            final int slice = interval == 0 ? 4096 : interval * Math.max(1, (4096 + interval - 1) / interval);
             final Runnable body = () ->
             {
                 final int[] order = new int[shard.length];

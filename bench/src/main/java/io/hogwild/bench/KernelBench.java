@@ -40,6 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class KernelBench
 {
     static final int SLICE = 4096;
+    /** A slice of two workers deferring every update on the RCV1-shaped data: one cold store interval. */
+    static final int ALL_SLICE = 4 * SLICE;
 
     @Param({"400000"})
     int rows;
@@ -86,7 +88,7 @@ public class KernelBench
         deferringKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
             Deferral.HOT, 0);
         deferringAllKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
-            Deferral.ALL, Deferral.ALL.coldStoreSamples(2));
+            Deferral.ALL, ALL_SLICE);
         final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
         order = new int[shard.length];
         DataSplit.blockOrder(shard, order, new int[shard.length], block, 1, 0, 1);
@@ -100,8 +102,13 @@ public class KernelBench
 
     private int nextSlice()
     {
+        return nextSlice(SLICE);
+    }
+
+    private int nextSlice(final int length)
+    {
         final int from = position;
-        position = position + 2 * SLICE > order.length ? 0 : position + SLICE;
+        position = position + 2 * length > order.length ? 0 : position + length;
         return from;
     }
 
@@ -124,11 +131,11 @@ public class KernelBench
 
     /** The kernel as lock-free workers run it when there are several, on data of a small dimension. */
     @Benchmark
-    @OperationsPerInvocation(SLICE)
+    @OperationsPerInvocation(ALL_SLICE)
     public double mappedDeferringAll()
     {
-        final int from = nextSlice();
-        return deferringAllKernel.train(order, from, from + SLICE, 0.1);
+        final int from = nextSlice(ALL_SLICE);
+        return deferringAllKernel.train(order, from, from + ALL_SLICE, 0.1);
     }
 
     @Benchmark

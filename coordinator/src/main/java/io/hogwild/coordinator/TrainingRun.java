@@ -464,7 +464,7 @@ public final class TrainingRun
             deferral == Deferral.NONE ? "" : deferral == Deferral.HOT ?
                 String.format(Locale.ROOT, " (hot updates stored every %d samples)", Deferral.HOT_STORE_SAMPLES) :
                 String.format(Locale.ROOT, " (hot updates stored every %d samples, the others every %,d)",
-                    Deferral.HOT_STORE_SAMPLES, deferral.coldStoreSamples(procs)),
+                    Deferral.HOT_STORE_SAMPLES, deferral.coldStoreSamples(procs, train)),
             settings.loss().cliName(), runDir));
 
         final Thread heartbeat = startCoordinatorHeartbeat(file);
@@ -682,7 +682,7 @@ public final class TrainingRun
         final Deferral deferral = Deferral.of(settings.sync(), file.workerCount(), train);
         summary.put("deferral", deferral.name().toLowerCase(Locale.ROOT));
         summary.put("hot_store_samples", deferral == Deferral.NONE ? 0 : Deferral.HOT_STORE_SAMPLES);
-        summary.put("cold_store_samples", deferral.coldStoreSamples(file.workerCount()));
+        summary.put("cold_store_samples", deferral.coldStoreSamples(file.workerCount(), train));
         summary.put("loss", settings.loss().cliName());
         summary.put("worker_pids", workerPids());
         summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());

@@ -77,7 +77,8 @@ public final class WorkerThread implements WorkerHandle
     @Override
     public void kill()
     {
-        // A thread cannot be killed; it obeys the stop command at its next slice (at most 4096 samples).
+        // A thread cannot be killed; it obeys the stop command at its next slice (4096 samples, or a few
+        // cold store intervals of Deferral.ALL, at most about 4 M non-zeros).
         thread.interrupt();
     }
 }

@@ -69,7 +69,7 @@ class EndToEndTest
         // 3,000 features against 30 non-zeros a row: two lock-free workers defer every update.
         assertTrue(summary.contains("\"deferral\": \"all\""), summary);
         assertEquals(Deferral.HOT_STORE_SAMPLES, number(summary, "hot_store_samples"));
-        assertEquals(Deferral.ALL.coldStoreSamples(2), number(summary, "cold_store_samples"));
+        assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 2, number(summary, "cold_store_samples"));
         for (final String key : List.of("test_loss", "val_accuracy", "epochs", "train_seconds", "samples_per_second"))
         {
             assertFalse(Double.isNaN(number(summary, key)), key);

@@ -21,14 +21,17 @@ import org.agrona.concurrent.IdleStrategy;
  * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
  * coordinator releases the next epoch, trains its shard in that epoch's shuffled order with the shared
  * {@link SgdKernel}, and arrives at the barrier by publishing the epoch in its slot. Between slices of
- * {@value #SLICE_SAMPLES} samples (or of the kernel's store interval, if longer: {@link Deferral}) it
+ * {@value #SLICE_SAMPLES} samples (or a whole number of the kernel's store intervals: {@link Deferral}) it
  * publishes its progress, beats its heartbeat and obeys the stop command.
  *
  * <p>Everything it learns from the coordinator comes through the weight file: no socket, pipe or message.
  */
 public final class Worker
 {
-    /** Samples trained between two looks at the control words, or the kernel's store interval if longer. */
+    /**
+     * Samples trained between two looks at the control words; with {@link Deferral#ALL}, the least whole
+     * number of the kernel's cold store intervals that is as long.
+     */
     public static final int SLICE_SAMPLES = 4096;
     /** How often the worker beats its heartbeat. */
     public static final long HEARTBEAT_INTERVAL_MS = 100;
@@ -86,11 +89,12 @@ public final class Worker
             null;
         final UpdateGuard guard = sync == SyncMode.LOCK ? file.weightLock(index, waitCheck) : fileLock;
         final Deferral deferral = Deferral.of(sync, file.workerCount(), data);
-        final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount());
+        final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount(), data);
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
             guard, deferral, coldStoreSamples);
-        // The kernel stores at the end of every slice too: a slice shorter than its interval would store early.
-        this.sliceSamples = Math.max(SLICE_SAMPLES, coldStoreSamples);
+        // The kernel stores at the end of every slice too: a whole number of intervals, so none is cut short.
+        this.sliceSamples = coldStoreSamples == 0 ? SLICE_SAMPLES :
+            coldStoreSamples * Math.max(1, (SLICE_SAMPLES + coldStoreSamples - 1) / coldStoreSamples);
         this.seed = file.seed();
         this.shuffleBlock = file.shuffleBlock();
         this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount(), shuffleBlock);

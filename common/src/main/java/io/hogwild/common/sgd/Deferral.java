@@ -26,20 +26,40 @@ public enum Deferral
     public static final int COLD_STORE_SAMPLES_TOGETHER = 32768;
     /** With {@link #ALL}, a store's pass over the dimension is at most 1/this of the interval's non-zeros. */
     static final int STORE_PASS_FRACTION = 4;
+    /**
+     * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that a
+     * worker's slice (at least one interval) stays a fraction of a second on dense rows too: a worker beats
+     * its heartbeat and obeys the stop command between slices.
+     */
+    static final long MAX_INTERVAL_NON_ZEROS = 1L << 22;
+    /** {@link #ALL} keeps 8 bytes a feature: at most this many features (32 MiB), else {@link #HOT}. */
+    public static final int MAX_COPY_FEATURES = 1 << 22;
 
-    /** With {@link #ALL}, samples a worker of {@code workers} trains between two stores of its cold updates; else 0. */
-    public int coldStoreSamples(final int workers)
+    /**
+     * With {@link #ALL}, samples a worker of {@code workers} trains on {@code data} between two stores of
+     * its cold updates: {@value #COLD_STORE_SAMPLES_TOGETHER} / workers, at least
+     * {@value #HOT_STORE_SAMPLES}, and fewer where the rows are so dense that they would hold more than
+     * about {@value #MAX_INTERVAL_NON_ZEROS} non-zeros. 0 with {@link #NONE} and {@link #HOT}.
+     */
+    public int coldStoreSamples(final int workers, final Dataset data)
     {
-        return this == ALL ? Math.max(HOT_STORE_SAMPLES, COLD_STORE_SAMPLES_TOGETHER / Math.max(1, workers)) : 0;
+        if (this != ALL)
+        {
+            return 0;
+        }
+        final double nonZerosPerRow = Math.max(1.0, (double)data.nnz() / Math.max(1, data.rows()));
+        final int dense = (int)Math.min(Integer.MAX_VALUE, MAX_INTERVAL_NON_ZEROS / nonZerosPerRow);
+        return Math.max(HOT_STORE_SAMPLES, Math.min(COLD_STORE_SAMPLES_TOGETHER / Math.max(1, workers), dense));
     }
 
     /**
      * What a worker of a run defers: nothing unless it is lock-free with other workers to share the cache
-     * lines with; then the hot features, and every feature when the store's pass over the whole dimension
-     * costs at most a quarter of the non-zeros that the rows between two stores hold (the pass is
-     * sequential, cheaper than a row's entries, so the stores cost a few per cent of the training). On the
-     * RCV1-shaped data (47,236 features, 76 non-zeros a row) that is up to 8 workers; with more, or on data
-     * of a million features, only the hot updates are deferred.
+     * lines with; then the hot features, and every feature when the copy is small enough
+     * ({@value #MAX_COPY_FEATURES} features at most) and the store's pass over the whole dimension costs at
+     * most a quarter of the non-zeros that the rows between two stores hold (the pass is sequential,
+     * cheaper than a row's entries, so the stores cost a few per cent of the training). On the RCV1-shaped
+     * data (47,236 features, 76 non-zeros a row) that is up to 13 workers; with more, or on data of a
+     * million features, only the hot updates are deferred.
      */
     public static Deferral of(final SyncMode sync, final int workers, final Dataset data)
     {
@@ -47,7 +67,11 @@ public enum Deferral
         {
             return NONE;
         }
-        final double rowsNonZeros = (double)ALL.coldStoreSamples(workers) * data.nnz() / Math.max(1, data.rows());
-        return data.dimension() * STORE_PASS_FRACTION <= rowsNonZeros ? ALL : HOT;
+        if (data.dimension() > MAX_COPY_FEATURES || data.rows() == 0)
+        {
+            return HOT;
+        }
+        final double intervalNonZeros = (double)ALL.coldStoreSamples(workers, data) * data.nnz() / data.rows();
+        return data.dimension() * STORE_PASS_FRACTION <= intervalNonZeros ? ALL : HOT;
     }
 }

@@ -133,7 +133,7 @@ public final class SgdKernel
      * @param deferral which updates to keep private between stores (see above; other than
      *                 {@link Deferral#NONE} only with {@link SyncMode#LOCKFREE})
      * @param coldStoreSamples with {@link Deferral#ALL}, samples between two stores of the cold updates
-     *                         ({@link Deferral#coldStoreSamples})
+     *                         ({@link Deferral#coldStoreSamples}); ignored otherwise
      */
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
         final Loss loss, final int batchSize, final SyncMode sync, final UpdateGuard guard,
@@ -172,6 +172,11 @@ public final class SgdKernel
         for (int s = 0; deferHotUpdates && s < hotFeatures.length; s++)
         {
             deferred.putFloat(s * SLOT_BYTES + SLOT_COEFFICIENT, regularisation.getFloat(hotFeatures[s] << 2));
+        }
+        if (deferral == Deferral.ALL && dimension > Deferral.MAX_COPY_FEATURES)
+        {
+            throw new IllegalArgumentException(dimension + " features: more than the " + Deferral.MAX_COPY_FEATURES +
+                " a kernel deferring all updates copies");
         }
         this.cold = deferral == Deferral.ALL ? offHeap(dimension << COLD_SHIFT) : null;
         if (cold != null && coldStoreSamples < 1)
@@ -240,11 +245,12 @@ public final class SgdKernel
                 storeCold();
             }
         }
-        if (deferred != null)
+        // The shared weights hold the call's updates when it returns; a store just made needs no second pass.
+        if (deferred != null && samplesSinceStore > 0)
         {
             storeDeferred();
         }
-        if (cold != null)
+        if (cold != null && samplesSinceColdStore > 0)
         {
             storeCold();
         }

@@ -58,6 +58,7 @@ class LibsvmParserTest
         final Random random = new Random(11);
         final StringBuilder text = new StringBuilder();
         final java.util.List<Float> expected = new java.util.ArrayList<>();
+        final java.util.List<Integer> indices = new java.util.ArrayList<>();
         for (int row = 0; row < 2_000; row++)
         {
             text.append(row % 2 == 0 ? "+1" : "-1");
@@ -68,6 +69,7 @@ class LibsvmParserTest
                 final String value = randomValue(random);
                 text.append(random.nextInt(10) == 0 ? "\t" : " ").append(index).append(':').append(value);
                 expected.add((float)Double.parseDouble(value));
+                indices.add(index - 1);
             }
             text.append(random.nextInt(10) == 0 ? " # a comment\n" : random.nextInt(10) == 0 ? "\r\n" : "\n");
         }
@@ -76,6 +78,7 @@ class LibsvmParserTest
         for (int k = 0; k < expected.size(); k++)
         {
             assertEquals(Float.floatToIntBits(expected.get(k)), Float.floatToIntBits(chunk.value(k)), "entry " + k);
+            assertEquals(indices.get(k), chunk.index(k), "entry " + k);
         }
     }
 
@@ -130,6 +133,14 @@ class LibsvmParserTest
         "spam 1:1|2|label \"spam\" is not a number",
         "+1 1:1e|2|value \"1e\" of feature 1 is not a number",
         "+1 1:0x10|2|value \"0x10\" of feature 1 is not a number",
+        // What the one-pass path must hand to the careful one:
+        "+1 1:|2|value \"\" of feature 1 is not a number",
+        "+1 1:.|2|value \".\" of feature 1 is not a number",
+        "+1 1:-|2|value \"-\" of feature 1 is not a number",
+        "+1 1:1.2.3|2|value \"1.2.3\" of feature 1 is not a number",
+        "+1 1:5:|2|value \"5:\" of feature 1 is not a number",
+        "+1 2:1 02:1|2|feature indices not ascending: 2 after 2",
+        "+1 12345678901:1|2|feature index 12345678901 is larger than",
     })
     void shouldRefuseBadLinesWithFileLineAndProblem(final String badLine, final long line, final String problem)
         throws IOException

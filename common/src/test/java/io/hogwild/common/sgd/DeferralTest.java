@@ -24,9 +24,15 @@ class DeferralTest
         final CsrChunk chunk = new CsrChunk();
         for (int r = 0; r < rows; r++)
         {
+            final int[] features = new int[perRow];
             for (int k = 0; k < perRow; k++)
             {
-                chunk.addFeature((int)((r * 7L + k * 131L) % dimension), 1f);
+                features[k] = (int)((r * 7L + k * (dimension / perRow)) % dimension);
+            }
+            java.util.Arrays.sort(features);
+            for (final int feature : features)
+            {
+                chunk.addFeature(feature, 1f);
             }
             chunk.endRow(r % 2 == 0 ? 1 : -1);
         }
@@ -50,20 +56,37 @@ class DeferralTest
     }
 
     @Test
-    void shouldStoreColdUpdatesLessOftenWithFewerWorkers()
+    void shouldStoreColdUpdatesLessOftenWithFewerWorkersButNotPastAFewMillionNonZeros() throws IOException
     {
-        assertEquals(0, Deferral.NONE.coldStoreSamples(2));
-        assertEquals(0, Deferral.HOT.coldStoreSamples(2));
-        assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 2, Deferral.ALL.coldStoreSamples(2));
-        assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 64, Deferral.ALL.coldStoreSamples(64));
-        assertEquals(Deferral.HOT_STORE_SAMPLES, Deferral.ALL.coldStoreSamples(100_000));
+        try (Dataset sparse = rows("sparse", 1000, 10, 500);
+            Dataset dense = rows("dense", 100, 2000, 4000))
+        {
+            assertEquals(0, Deferral.NONE.coldStoreSamples(2, sparse));
+            assertEquals(0, Deferral.HOT.coldStoreSamples(2, sparse));
+            assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 2, Deferral.ALL.coldStoreSamples(2, sparse));
+            assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 64, Deferral.ALL.coldStoreSamples(64, sparse));
+            assertEquals(Deferral.HOT_STORE_SAMPLES, Deferral.ALL.coldStoreSamples(100_000, sparse));
+            // 2,000 non-zeros a row: 16,384 rows would hold 33 M; the interval shrinks to about 4 M of them.
+            assertEquals(Deferral.MAX_INTERVAL_NON_ZEROS / 2000, Deferral.ALL.coldStoreSamples(2, dense));
+        }
+    }
+
+    @Test
+    void shouldNotCopyMoreFeaturesThanItsBudget() throws IOException
+    {
+        // Rows of 70,000 non-zeros: the interval is at its floor (256 rows, 17.9 M non-zeros), so the pass
+        // over 4.2 M features would pay, but the copy would take more than 32 MiB.
+        try (Dataset huge = rows("huge", 2, 70_000, Deferral.MAX_COPY_FEATURES + 1L))
+        {
+            assertEquals(Deferral.HOT, Deferral.of(SyncMode.LOCKFREE, 2, huge));
+        }
     }
 
     @Test
     void shouldDeferEveryUpdateOnlyWhereAStoreCostsAQuarterOfTheRowsOrLess() throws IOException
     {
         // Two workers store every 16,384 samples: a pass over the dimension against 163,840 non-zeros.
-        final long bound = Deferral.ALL.coldStoreSamples(2) * 10L / 4;
+        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER / 2 * 10L / 4;
         try (Dataset atBound = rows("at", 100, 10, bound);
             Dataset pastBound = rows("past", 100, 10, bound + 1))
         {

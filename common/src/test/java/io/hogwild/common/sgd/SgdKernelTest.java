@@ -218,17 +218,23 @@ class SgdKernelTest
             }
             for (final int batch : new int[] {1, 3})
             {
-                final UnsafeBuffer plain = floats(new float[3000]);
-                final UnsafeBuffer deferring = floats(new float[3000]);
+                // Both start from the same non-zero weights: the copies must be taken from them, not assumed zero.
+                final float[] start = new float[3000];
+                for (int u = 0; u < start.length; u++)
+                {
+                    start[u] = 0.01f * (u % 7 - 3);
+                }
+                final UnsafeBuffer plain = floats(start.clone());
+                final UnsafeBuffer deferring = floats(start.clone());
                 final SgdKernel deferringKernel = new SgdKernel(data, deferring, c, Loss.HINGE, batch, SyncMode.LOCKFREE,
-                    null, deferral, deferral.coldStoreSamples(8));
+                    null, deferral, deferral.coldStoreSamples(8, data));
                 assertEquals(deferral, deferringKernel.deferral());
                 double plainLoss = 0;
                 double deferringLoss = 0;
                 // Calls short and long (past a store interval): the weights hold every update after each call.
                 for (int from = 0, call = 0; from < rows.length; call++)
                 {
-                    final int to = Math.min(rows.length, from + (call % 2 == 0 ? 700 : Deferral.ALL.coldStoreSamples(8) + 300));
+                    final int to = Math.min(rows.length, from + (call % 2 == 0 ? 700 : Deferral.ALL.coldStoreSamples(8, data) + 300));
                     plainLoss += new SgdKernel(data, plain, c, Loss.HINGE, batch).train(rows, from, to, 0.2);
                     deferringLoss += deferringKernel.train(rows, from, to, 0.2);
                     for (int u = 0; u < 3000; u++)
@@ -239,6 +245,28 @@ class SgdKernelTest
                     from = to;
                 }
                 assertEquals(plainLoss, deferringLoss, 1e-6 * plainLoss, "batch " + batch);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
+    void shouldSeeTheOtherKernelsStoredChangesAfterItsOwnNextStore(final Deferral deferral) throws IOException
+    {
+        try (Dataset data = hotAndColdRows())
+        {
+            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+            final UnsafeBuffer w = floats(new float[3000]);
+            final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
+            final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 512);
+            final SgdKernel b = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 512);
+            final SgdKernel reader = new SgdKernel(data, w, c, Loss.HINGE, 1);
+            b.train(order, 0, 10, 0.2); // b takes its copies of the (zero) weights
+            a.train(order, 10, 1000, 0.2); // a stores its changes
+            b.train(order, 1000, 1010, 0.2); // b's store at the end takes the shared weights again
+            for (int row = 0; row < 50; row++)
+            {
+                assertEquals(reader.dot(row), b.dot(row), 1e-6, "row " + row + ": b sees the shared weights");
             }
         }
     }
