@@ -389,76 +389,38 @@ public final class LibsvmParser
     }
 
     /**
-     * The common entry in one pass: an unsigned index above {@code previous}, ':', and a plain decimal
-     * value (optional sign, digits, optional point and digits, at most 15 significant digits) that ends
-     * where a token ends. Adds it to {@code out} and returns the entry's end; returns -1 and adds nothing
-     * for anything else, which the careful path then parses (or refuses with a message). The value is the
-     * one {@link #parseNumber} computes for the same text: the same exact fast path.
+     * The common entry, read without the careful path's extra scans: an unsigned index above {@code previous},
+     * ':', and a value that {@link #parseNumber} reads as a finite float. Adds it to {@code out} and returns
+     * the entry's end; returns -1 and adds nothing for anything else, which the careful path then parses (or
+     * refuses with a message).
      */
     private static int plainEntry(final byte[] b, final int from, final int to, final long previous,
         final CsrChunk out)
     {
-        int i = from;
+        int colon = from;
         long index = 0;
-        while (i < to && i - from < 10)
+        while (colon < to && colon - from < 10)
         {
-            final int digit = b[i] - '0';
+            final int digit = b[colon] - '0';
             if (digit < 0 || digit > 9)
             {
                 break;
             }
             index = index * 10 + digit;
-            i++;
+            colon++;
         }
-        if (i == from || i == to || b[i] != ':' || index <= previous || index > Integer.MAX_VALUE)
+        if (colon == from || colon == to || b[colon] != ':' || index <= previous || index > Integer.MAX_VALUE)
         {
             return -1;
         }
-        i++;
-        boolean negative = false;
-        if (i < to && (b[i] == '-' || b[i] == '+'))
-        {
-            negative = b[i] == '-';
-            i++;
-        }
-        final int digitsFrom = i;
-        long mantissa = 0;
-        int significant = 0;
-        int exponent = 0;
-        boolean point = false;
-        for (; i < to; i++)
-        {
-            final byte c = b[i];
-            final int digit = c - '0';
-            if (digit >= 0 && digit <= 9)
-            {
-                mantissa = mantissa * 10 + digit;
-                if (mantissa != 0)
-                {
-                    significant++;
-                }
-                if (point)
-                {
-                    exponent--;
-                }
-            }
-            else if (c == '.' && !point)
-            {
-                point = true;
-            }
-            else
-            {
-                break;
-            }
-        }
-        if (significant > 15 || exponent < -22 || i == digitsFrom || (point && i == digitsFrom + 1) ||
-            (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '#'))
+        final int end = tokenEnd(b, colon + 1, to);
+        final float value = (float)parseNumber(b, colon + 1, end);
+        if (Float.isNaN(value) || Float.isInfinite(value))
         {
             return -1;
         }
-        final double magnitude = mantissa == 0 ? 0.0 : exponent == 0 ? mantissa : mantissa / POWERS_OF_TEN[-exponent];
-        out.addFeature((int)(index - 1), (float)(negative ? -magnitude : magnitude));
-        return i;
+        out.addFeature((int)(index - 1), value);
+        return end;
     }
 
     private static int skipSpace(final byte[] b, int i, final int to)
