@@ -99,11 +99,11 @@ public final class DeferralExperiment
                 new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES)) : weights;
             final Deferral deferral = "hot".equals(variant) ? Deferral.HOT : "all".equals(variant) ? Deferral.ALL :
                 Deferral.NONE;
-            final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
-                null, deferral, deferral.coldStoreSamples(threads, data));
-            // Slices as a worker's: 4,096 samples, or a whole number of cold store intervals.
             final int interval = deferral.coldStoreSamples(threads, data);
-            final int slice = interval == 0 ? 4096 : interval * Math.max(1, (4096 + interval - 1) / interval);
+            final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
+                null, deferral, interval);
+            // Slices as a worker's (Worker.SLICE_SAMPLES: 4,096).
+            final int slice = Deferral.sliceSamples(4096, interval);
             final Runnable body = () ->
             {
                 final int[] order = new int[shard.length];

@@ -92,9 +92,7 @@ public final class Worker
         final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount(), data);
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
             guard, deferral, coldStoreSamples);
-        // The kernel stores at the end of every slice too: a whole number of intervals, so none is cut short.
-        this.sliceSamples = coldStoreSamples == 0 ? SLICE_SAMPLES :
-            coldStoreSamples * Math.max(1, (SLICE_SAMPLES + coldStoreSamples - 1) / coldStoreSamples);
+        this.sliceSamples = Deferral.sliceSamples(SLICE_SAMPLES, coldStoreSamples);
         this.seed = file.seed();
         this.shuffleBlock = file.shuffleBlock();
         this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount(), shuffleBlock);

@@ -53,6 +53,19 @@ public enum Deferral
     }
 
     /**
+     * The samples a worker trains per {@link SgdKernel#train} call: at least {@code minimum}, and with a cold
+     * store interval a whole number of them, since every call ends with a store and one cut short would store
+     * early.
+     *
+     * @param coldStoreSamples {@link #coldStoreSamples}, 0 when the kernel does not defer its cold updates
+     */
+    public static int sliceSamples(final int minimum, final int coldStoreSamples)
+    {
+        return coldStoreSamples == 0 ? minimum :
+            coldStoreSamples * Math.max(1, (minimum + coldStoreSamples - 1) / coldStoreSamples);
+    }
+
+    /**
      * What a worker of a run defers: nothing unless it is lock-free with other workers to share the cache
      * lines with; then the hot features, and every feature when the copy is small enough
      * ({@value #MAX_COPY_FEATURES} features at most) and the store's pass over the whole dimension costs at
