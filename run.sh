@@ -16,7 +16,7 @@ fi
 needs_build() {
   [ -f "$jar" ] || return 0
   [ -n "$(find "$root/pom.xml" "$root/jvm.properties" "$root"/common "$root"/worker "$root"/coordinator "$root/$modules" \
-      \( -path '*/target' -prune \) -o \( -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+      \( \( -path '*/target' -o -path '*/src/test' \) -prune \) -o \( -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
       -newer "$jar" -print \) 2>/dev/null | head -n 1)" ]
 }
 
