@@ -11,14 +11,32 @@ public final class CsrChunk implements java.io.Serializable
 {
     private static final long serialVersionUID = 1L;
 
-    private byte[] labels = new byte[1024];
-    private int[] rowEnds = new int[1024];
-    private int[] indices = new int[16 * 1024];
-    private float[] values = new float[16 * 1024];
+    private byte[] labels;
+    private int[] rowEnds;
+    private int[] indices;
+    private float[] values;
     private int rows;
     private int nnz;
     private int maxIndex = -1;
     private int positives;
+
+    /** An empty chunk that grows as rows are added. */
+    public CsrChunk()
+    {
+        this(1024, 16 * 1024);
+    }
+
+    /**
+     * An empty chunk with room for about {@code expectedRows} rows and {@code expectedEntries} entries before
+     * it grows: a good guess saves the copies of growing and the fresh memory they touch.
+     */
+    public CsrChunk(final int expectedRows, final int expectedEntries)
+    {
+        labels = new byte[Math.max(16, expectedRows)];
+        rowEnds = new int[labels.length];
+        indices = new int[Math.max(16, expectedEntries)];
+        values = new float[indices.length];
+    }
 
     /** The (0-based) index of the feature added last. */
     public int lastIndex()

@@ -31,6 +31,9 @@ public final class LibsvmParser
     /** Target length of the blocks parsed in parallel; block ends move forward to the next line end. */
     static final int BLOCK_LENGTH = 8 << 20;
 
+    /** Bytes at the start of a block from which its rows and entries are estimated. */
+    static final int SAMPLE_LENGTH = 256 << 10;
+
     private static final double[] POWERS_OF_TEN = new double[23];
 
     static
@@ -76,6 +79,9 @@ public final class LibsvmParser
             final long[] checksums = new long[blocks.size()];
             final LibsvmFormatException[] errors = new LibsvmFormatException[blocks.size()];
 
+            // Each parser thread reads its blocks into one buffer: fresh memory for every block would cost a page
+            // fault per 4 KiB of text.
+            final ThreadLocal<byte[]> buffers = new ThreadLocal<>();
             final int poolSize = Math.max(1, Math.min(threads, blocks.size()));
             final ExecutorService pool = Executors.newFixedThreadPool(poolSize, runnable ->
             {
@@ -93,14 +99,15 @@ public final class LibsvmParser
                     {
                         final long start = blocks.get(block)[0];
                         final long end = blocks.get(block)[1];
-                        final byte[] bytes = read(channel, start, (int)(end - start));
+                        final int blockBytes = (int)(end - start);
+                        final byte[] bytes = read(channel, start, blockBytes, buffers);
                         final CRC32C crc = new CRC32C();
-                        crc.update(bytes, 0, bytes.length);
+                        crc.update(bytes, 0, blockBytes);
                         checksums[block] = crc.getValue();
-                        final CsrChunk chunk = new CsrChunk();
+                        final CsrChunk chunk = sizedFor(bytes, blockBytes);
                         try
                         {
-                            lineCounts[block] = parseBlock(file, bytes, bytes.length, chunk);
+                            lineCounts[block] = parseBlock(file, bytes, blockBytes, chunk);
                         }
                         catch (final LibsvmFormatException ex)
                         {
@@ -232,10 +239,17 @@ public final class LibsvmParser
         return blocks;
     }
 
-    private static byte[] read(final FileChannel channel, final long start, final int length) throws IOException
+    /** Reads {@code length} bytes at {@code start} into the thread's buffer (grown when too small). */
+    private static byte[] read(final FileChannel channel, final long start, final int length,
+        final ThreadLocal<byte[]> buffers) throws IOException
     {
-        final byte[] bytes = new byte[length];
-        final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        byte[] bytes = buffers.get();
+        if (bytes == null || bytes.length < length)
+        {
+            bytes = new byte[length];
+            buffers.set(bytes);
+        }
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
         long position = start;
         while (buffer.hasRemaining())
         {
@@ -247,6 +261,28 @@ public final class LibsvmParser
             position += read;
         }
         return bytes;
+    }
+
+    /**
+     * An empty chunk with room for the rows and entries of {@code bytes[0, length)}, extrapolated (with 10 %
+     * to spare) from the line ends and colons of its first {@link #SAMPLE_LENGTH} bytes. Growing from a small
+     * chunk instead would allocate three times the final arrays, all of it fresh memory.
+     */
+    static CsrChunk sizedFor(final byte[] bytes, final int length)
+    {
+        final int sample = Math.min(length, SAMPLE_LENGTH);
+        int lines = 1;
+        int colons = 0;
+        for (int i = 0; i < sample; i++)
+        {
+            lines += bytes[i] == '\n' ? 1 : 0;
+            colons += bytes[i] == ':' ? 1 : 0;
+        }
+        final double scale = 1.1 * length / Math.max(1, sample);
+        // An entry takes at least 4 bytes ("1:1 "), a row at least 2 ("1\n"): the caps hold for any text.
+        final int rows = (int)Math.min(lines * scale, length / 2.0 + 16);
+        final int entries = (int)Math.min(colons * scale, length / 4.0 + 16);
+        return new CsrChunk(rows, entries);
     }
 
     /**
@@ -262,13 +298,8 @@ public final class LibsvmParser
         while (position < length)
         {
             line++;
-            int end = position;
-            while (end < length && bytes[end] != '\n')
-            {
-                end++;
-            }
-            parseLine(file, line, bytes, position, end, out);
-            position = end + 1;
+            // The line is parsed up to its end as it is found: no separate scan for the line end.
+            position = parseLine(file, line, bytes, position, length, out) + 1;
         }
         return line;
     }
@@ -282,16 +313,24 @@ public final class LibsvmParser
     public static void parseLine(final Path file, final long line, final String text, final CsrChunk out)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        parseLine(file, line, bytes, 0, bytes.length, out);
+        if (parseLine(file, line, bytes, 0, bytes.length, out) != bytes.length)
+        {
+            out.discardRow();
+            throw new LibsvmFormatException(file, line, "a line break inside the line");
+        }
     }
 
-    private static void parseLine(final Path file, final long line, final byte[] b, final int from, final int to,
+    /**
+     * Parses the line that starts at {@code from} and ends at the first line feed before {@code to} (or at
+     * {@code to}); returns the line feed's position (or {@code to}).
+     */
+    private static int parseLine(final Path file, final long line, final byte[] b, final int from, final int to,
         final CsrChunk out)
     {
         int i = skipSpace(b, from, to);
-        if (i == to || b[i] == '#')
+        if (i == to || b[i] == '\n' || b[i] == '#')
         {
-            return;
+            return lineEnd(b, i, to);
         }
         int tokenEnd = tokenEnd(b, i, to);
         final double labelValue = parseNumber(b, i, tokenEnd);
@@ -317,7 +356,7 @@ public final class LibsvmParser
         while (true)
         {
             i = skipSpace(b, i, to);
-            if (i == to || b[i] == '#')
+            if (i == to || b[i] == '\n' || b[i] == '#')
             {
                 break;
             }
@@ -386,41 +425,85 @@ public final class LibsvmParser
             i = tokenEnd;
         }
         out.endRow(label);
+        return lineEnd(b, i, to);
+    }
+
+    /** The first line feed at or after {@code i} (past a comment's text), or {@code to}. */
+    private static int lineEnd(final byte[] b, int i, final int to)
+    {
+        while (i < to && b[i] != '\n')
+        {
+            i++;
+        }
+        return i;
     }
 
     /**
-     * The common entry, read without the careful path's extra scans: an unsigned index above {@code previous},
-     * ':', and a value that {@link #parseNumber} reads as a finite float. Adds it to {@code out} and returns
-     * the entry's end; returns -1 and adds nothing for anything else, which the careful path then parses (or
-     * refuses with a message).
+     * The common entry, read in one pass: an unsigned index above {@code previous}, ':', and a plain decimal
+     * value ({@code [+-]digits[.digits]}, at most 18 digits, mantissa within 2^53, at most 22 decimals) that
+     * ends at white space, a line end, a comment or {@code to}. Such a value is the exact mantissa divided by
+     * an exact power of ten, one correctly rounded division: what {@link #parseNumber} and
+     * {@link Double#parseDouble} give. Adds the entry to {@code out} and returns its end; returns -1 and adds
+     * nothing for anything else (exponents, long mantissas, bad text), which the careful path then parses or
+     * refuses with a message. Scanning the value once, instead of for its end and then for its digits, is a
+     * third of the parser's time on ordinary files.
      */
     private static int plainEntry(final byte[] b, final int from, final int to, final long previous,
         final CsrChunk out)
     {
-        int colon = from;
+        int i = from;
         long index = 0;
-        while (colon < to && colon - from < 10)
+        while (i < to && i - from < 10)
         {
-            final int digit = b[colon] - '0';
+            final int digit = b[i] - '0';
             if (digit < 0 || digit > 9)
             {
                 break;
             }
             index = index * 10 + digit;
-            colon++;
+            i++;
         }
-        if (colon == from || colon == to || b[colon] != ':' || index <= previous || index > Integer.MAX_VALUE)
+        if (i == from || i == to || b[i] != ':' || index <= previous || index > Integer.MAX_VALUE)
         {
             return -1;
         }
-        final int end = tokenEnd(b, colon + 1, to);
-        final float value = (float)parseNumber(b, colon + 1, end);
-        if (Float.isNaN(value) || Float.isInfinite(value))
+        i++;
+        boolean negative = false;
+        if (i < to && (b[i] == '-' || b[i] == '+'))
+        {
+            negative = b[i] == '-';
+            i++;
+        }
+        final int digitsFrom = i;
+        long mantissa = 0;
+        int point = -1;
+        while (i < to)
+        {
+            final int digit = b[i] - '0';
+            if (digit >= 0 && digit <= 9)
+            {
+                mantissa = mantissa * 10 + digit;
+            }
+            else if (b[i] != '.' || point >= 0)
+            {
+                break;
+            }
+            else
+            {
+                point = i;
+            }
+            i++;
+        }
+        final int decimals = point < 0 ? 0 : i - point - 1;
+        final int digits = i - digitsFrom - (point < 0 ? 0 : 1);
+        if (digits == 0 || digits > 18 || decimals > 22 || mantissa > 1L << 53 ||
+            (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' && b[i] != '#'))
         {
             return -1;
         }
-        out.addFeature((int)(index - 1), value);
-        return end;
+        final double magnitude = mantissa / POWERS_OF_TEN[decimals];
+        out.addFeature((int)(index - 1), (float)(negative ? -magnitude : magnitude));
+        return i;
     }
 
     private static int skipSpace(final byte[] b, int i, final int to)
@@ -434,7 +517,7 @@ public final class LibsvmParser
 
     private static int tokenEnd(final byte[] b, int i, final int to)
     {
-        while (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '#')
+        while (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' && b[i] != '#')
         {
             i++;
         }

@@ -201,6 +201,33 @@ class LibsvmParserTest
     }
 
     @Test
+    void shouldGrowPastTheSizeItGuessedFromABlocksStart() throws IOException
+    {
+        // The chunk is sized from the block's first bytes: here comments only, then thousands of dense rows.
+        final StringBuilder text = new StringBuilder();
+        while (text.length() < LibsvmParser.SAMPLE_LENGTH + 1000)
+        {
+            text.append("# a comment line that holds no colon and no row, only words\n");
+        }
+        for (int row = 0; row < 5_000; row++)
+        {
+            text.append(row % 2 == 0 ? "+1" : "-1");
+            for (int k = 1; k <= 50; k++)
+            {
+                text.append(' ').append(k * 3).append(":0.").append(row % 10);
+            }
+            text.append('\n');
+        }
+        final LibsvmParser.Result result = LibsvmParser.parse(write(text.toString()), 1);
+        final CsrChunk rows = single(result);
+        assertEquals(5_000, result.rows());
+        assertEquals(250_000, result.nnz());
+        assertEquals(150, result.dimension());
+        assertEquals(250_000, rows.rowEnd(4_999));
+        assertEquals(0.9f, rows.value(249_999));
+    }
+
+    @Test
     void shouldParseNumbersAsJavaDoes()
     {
         final Random random = new Random(11);
