@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code hogwild compare} runs its matrix and writes the table, the charts and the report. */
 @ExtendWith(IsolatedRuns.class)
@@ -30,10 +31,14 @@ class CompareTest
     @TempDir
     Path dir;
 
-    /** Each cell runs in a JVM of its own: a terminated compare must take its cell's processes with it. */
-    @Test
+    /**
+     * Each cell runs in a JVM of its own: a terminated compare must take its cell's processes with it, by its
+     * shutdown hook on SIGTERM, and on SIGKILL, which runs no hook, because the cell watches its parent.
+     */
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"TERM", "KILL"})
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void shouldLeaveNoProcessBehindWhenTerminated() throws Exception
+    void shouldLeaveNoProcessBehindWhenTerminated(final String signal) throws Exception
     {
         final String prefix = TestSupport.generate(dir, 100_000, 2_000, 2_000, 40);
         final Path log = dir.resolve("compare.log");
@@ -48,11 +53,11 @@ class CompareTest
                 "a cell's coordinator and its workers");
             family.addAll(compare.descendants().toList());
             assertTrue(compare.isAlive(), "the compare ended first:\n" + TestSupport.output(log));
-            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(compare.pid())).start().waitFor());
-            assertTrue(compare.waitFor(30, TimeUnit.SECONDS), "the compare exits after SIGTERM");
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(compare.pid())).start().waitFor());
+            assertTrue(compare.waitFor(30, TimeUnit.SECONDS), "the compare exits after SIG" + signal);
             // Workers notice a dead coordinator within 5 s; the cell would train for minutes more.
             TestSupport.await(() -> family.stream().noneMatch(ProcessHandle::isAlive), 10_000,
-                "every process the compare started to be gone: " + family);
+                "every process the compare started to be gone after SIG" + signal + ": " + family);
         }
         finally
         {

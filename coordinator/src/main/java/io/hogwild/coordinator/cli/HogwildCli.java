@@ -51,6 +51,7 @@ public final class HogwildCli implements Runnable
 
     public static void main(final String[] args)
     {
+        ParentWatch.start();
         System.exit(execute(args));
     }
 

@@ -21,6 +21,7 @@ import io.hogwild.coordinator.RunFailedException;
 import io.hogwild.coordinator.TrainingRun;
 import io.hogwild.coordinator.WorkerProcess;
 import io.hogwild.coordinator.cli.HogwildCli;
+import io.hogwild.coordinator.cli.ParentWatch;
 
 /**
  * {@code hogwild compare}: trains every cell of (mode x sync x workers) with identical settings and seeds,
@@ -185,6 +186,8 @@ public final class Comparison
         command.add(WorkerProcess.javaExecutable());
         command.addAll(JvmFlags.flags());
         command.addAll(JvmFlags.runFlags());
+        // The cell stops when this JVM ends, even by SIGKILL, which runs none of the hooks below.
+        command.add("-D" + ParentWatch.PROPERTY + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(HogwildCli.class.getName());
