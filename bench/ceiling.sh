@@ -25,9 +25,10 @@ done
 work=$(mktemp -d /tmp/hogwild-ceiling.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"   # the JVM run.sh uses
 solo() {
   # shellcheck disable=SC2086 # the flags are a space-separated list by design
-  java $flags -cp "bench/target/hogwild-bench.jar:bench/target/lib/*" io.hogwild.bench.SoloKernel "$data" 3 6 "$1"
+  "$java" $flags -cp "bench/target/hogwild-bench.jar:bench/target/lib/*" io.hogwild.bench.SoloKernel "$data" 3 6 "$1"
 }
 train() {
   ./run.sh -q --data "$data" "--$1" "$2" --epochs "$epochs" --patience 0 --out "$work/train-$1-$2-$round" >/dev/null
@@ -39,8 +40,10 @@ printf '%-5s %9s %9s %6s | %9s %9s %6s %5s | %9s %6s %5s\n' round "1 JVM" "$work
   ratio frac "$workers thr" ratio frac
 for round in $(seq "$rounds"); do
   one=$(solo 0)
-  for w in $(seq 0 $((workers - 1))); do solo "$w" > "$work/solo-$w" & done
-  wait
+  pids=()
+  for w in $(seq 0 $((workers - 1))); do solo "$w" > "$work/solo-$w" & pids+=($!); done
+  # A JVM that failed must fail the round, not shrink the sum (a bare `wait` returns 0 whatever they did).
+  for pid in "${pids[@]}"; do wait "$pid"; done
   many=$(cat "$work"/solo-* | awk '{s+=$1} END {print s}')
   t1=$(train procs 1)
   tn=$(train procs "$workers")

@@ -71,13 +71,10 @@ public final class SoloKernel
         long now;
         do
         {
-            if (from + SLICE > order.length)
-            {
-                from = 0;
-            }
-            kernel.train(order, from, from + SLICE, 0.01);
-            from += SLICE;
-            samples += SLICE;
+            final int to = Math.min(order.length, from + SLICE);
+            kernel.train(order, from, to, 0.01);
+            samples += to - from;
+            from = to == order.length ? 0 : to;
             now = System.nanoTime();
         }
         while (now < endNs);

@@ -312,12 +312,13 @@ public final class LibsvmParser
      */
     public static void parseLine(final Path file, final long line, final String text, final CsrChunk out)
     {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (parseLine(file, line, bytes, 0, bytes.length, out) != bytes.length)
+        // Refused before parsing: the line parser ends a row at a line feed, and a row it ended stays added.
+        if (text.indexOf('\n') >= 0)
         {
-            out.discardRow();
             throw new LibsvmFormatException(file, line, "a line break inside the line");
         }
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        parseLine(file, line, bytes, 0, bytes.length, out);
     }
 
     /**

@@ -201,6 +201,25 @@ class LibsvmParserTest
     }
 
     @Test
+    void shouldParseOneLineOfTextAndRefuseALineBreakInsideItAddingNothing()
+    {
+        final Path file = Path.of("part-00000");
+        final CsrChunk chunk = new CsrChunk();
+        LibsvmParser.parseLine(file, 7, "+1 2:0.5 9:-1e-3 # a comment", chunk);
+        assertEquals(1, chunk.rows());
+        assertEquals(2, chunk.nnz());
+        assertEquals(8, chunk.index(1));
+        assertEquals(-1e-3f, chunk.value(1));
+        final LibsvmFormatException ex = assertThrows(LibsvmFormatException.class,
+            () -> LibsvmParser.parseLine(file, 8, "1 1:2\n-1 3:4", chunk));
+        assertEquals(8, ex.line());
+        assertTrue(ex.problem().contains("line break"), ex.problem());
+        assertEquals(1, chunk.rows());
+        assertEquals(2, chunk.nnz());
+        assertEquals(1, chunk.positives());
+    }
+
+    @Test
     void shouldGrowPastTheSizeItGuessedFromABlocksStart() throws IOException
     {
         // The chunk is sized from the block's first bytes: here comments only, then thousands of dense rows.
