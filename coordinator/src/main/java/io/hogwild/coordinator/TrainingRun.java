@@ -83,6 +83,8 @@ public final class TrainingRun
     private RunDirectoryLock directoryLock;
     private boolean finished;
     private boolean interrupted;
+    /** Writes each epoch's checkpoint while the next epoch trains. */
+    private final CheckpointWriter checkpoints = new CheckpointWriter();
 
     /**
      * @param settings resolved settings
@@ -520,6 +522,7 @@ public final class TrainingRun
         {
             heartbeat.interrupt();
             heartbeat.join();
+            checkpoints.close();
         }
     }
 
@@ -644,11 +647,17 @@ public final class TrainingRun
                     break;
                 }
                 step *= settings.decay();
-                new Checkpoint(epoch, step, bestLoss, best.epoch(), best.trainLoss(), epochsWithoutImprovement,
-                    samplesTotal, trainSeconds, file.copyWeights(), best.weights(), trainLoss,
-                    (System.nanoTime() - trainStartNs) / 1e9).write(runDir);
+                if (checkpoints.idle())
+                {
+                    // Copies: the best weights' array is reused by a later best epoch while this one is written.
+                    checkpoints.write(new Checkpoint(epoch, step, bestLoss, best.epoch(), best.trainLoss(),
+                        epochsWithoutImprovement, samplesTotal, trainSeconds, file.copyWeights(),
+                        best.weights() == null ? null : best.weights().clone(), trainLoss,
+                        (System.nanoTime() - trainStartNs) / 1e9), runDir);
+                }
             }
         }
+        checkpoints.finish();
 
         if (best != null && best.weights() != null && best.epoch() != epoch)
         {
@@ -984,6 +993,7 @@ public final class TrainingRun
         file.runState(RunState.INTERRUPTED);
         reapWorkers(file);
         file.force();
+        checkpoints.awaitQuietly(10_000);
     }
 
     /**

@@ -1,0 +1,61 @@
+package io.hogwild.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints written on the writer's thread: whole when finished, and a failure reaches the run. */
+class CheckpointWriterTest
+{
+    @TempDir
+    Path dir;
+
+    private static Checkpoint checkpoint(final int epoch, final float weight)
+    {
+        return new Checkpoint(epoch, 0.1, 0.5, epoch, 0.4, 0, 1000L * epoch, epoch, new float[] {weight, -weight},
+            new float[] {weight, 0}, 0.4, 2.0 * epoch);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldLeaveTheNewestCheckpointWholeOnceFinished() throws Exception
+    {
+        try (CheckpointWriter writer = new CheckpointWriter())
+        {
+            for (int epoch = 1; epoch <= 5; epoch++)
+            {
+                writer.write(checkpoint(epoch, epoch), dir); // each waits for the one before: none is skipped
+            }
+            writer.finish();
+            assertTrue(writer.idle());
+        }
+        final Checkpoint read = Checkpoint.read(dir);
+        assertEquals(5, read.epoch());
+        assertArrayEquals(new float[] {5, -5}, read.weights());
+        assertArrayEquals(new float[] {5, 0}, read.bestWeights());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldThrowAFailedWriteAtTheNextCall() throws Exception
+    {
+        final Path notADirectory = Files.writeString(dir.resolve("file"), "in the way");
+        try (CheckpointWriter writer = new CheckpointWriter())
+        {
+            writer.write(checkpoint(1, 1), notADirectory);
+            final IOException ex = assertThrows(IOException.class, writer::finish);
+            assertTrue(ex.getMessage().startsWith("cannot write the checkpoint"), ex.getMessage());
+            writer.finish(); // reported once
+        }
+    }
+}
