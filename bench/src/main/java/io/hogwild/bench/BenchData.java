@@ -1,6 +1,7 @@
 package io.hogwild.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import io.hogwild.common.data.CsrChunk;
 import io.hogwild.common.data.DatasetWriter;
 import io.hogwild.common.data.SourceInfo;
 import io.hogwild.common.data.SyntheticData;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /** Generated RCV1-shaped data for the benchmarks, written once into a temporary directory. */
 final class BenchData
@@ -34,6 +36,20 @@ final class BenchData
         final Path file = dir.resolve("bench-" + rows + ".hwd");
         DatasetWriter.write(file, chunks, FEATURES, SourceInfo.GENERATED);
         return file;
+    }
+
+    /**
+     * {@code values} as float32 off the Java heap, as the kernel reads its coefficients in a run (a heap-backed
+     * buffer would make the JIT compile every buffer access for both kinds).
+     */
+    static UnsafeBuffer offHeapFloats(final float[] values)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(values.length * Float.BYTES));
+        for (int u = 0; u < values.length; u++)
+        {
+            buffer.putFloat(u * Float.BYTES, values[u]);
+        }
+        return buffer;
     }
 
     static Path tempDir() throws IOException

@@ -80,11 +80,7 @@ public final class DeferralExperiment
     {
         final int dimension = coefficients.length;
         final UnsafeBuffer weights = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
-        final UnsafeBuffer regularisation = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
-        for (int u = 0; u < dimension; u++)
-        {
-            regularisation.putFloat(u * Float.BYTES, coefficients[u]);
-        }
+        final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
         final List<Runnable> workers = new ArrayList<>();
         final CyclicBarrier start = new CyclicBarrier(threads + 1);
         final CyclicBarrier end = new CyclicBarrier(threads + 1);

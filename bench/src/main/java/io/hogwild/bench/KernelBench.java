@@ -1,7 +1,6 @@
 package io.hogwild.bench;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -70,11 +69,7 @@ public class KernelBench
         data.verify();
         final int dimension = (int)data.dimension();
         final float[] coefficients = Regularisation.coefficients(data, 1, 0, 1e-5, dimension);
-        final UnsafeBuffer regularisation = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
-        for (int u = 0; u < dimension; u++)
-        {
-            regularisation.putFloat(u * Float.BYTES, coefficients[u]);
-        }
+        final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
         try (FileChannel channel = FileChannel.open(dir.resolve("weights.bin"), StandardOpenOption.CREATE,
             StandardOpenOption.READ, StandardOpenOption.WRITE))
         {

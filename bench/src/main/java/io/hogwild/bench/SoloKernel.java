@@ -42,11 +42,7 @@ public final class SoloKernel
             final int dimension = (int)data.dimension();
             final float[] coefficients = Regularisation.coefficients(data, 1, 0, DeferralExperiment.LAMBDA, dimension);
             final UnsafeBuffer weights = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
-            final UnsafeBuffer regularisation = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
-            for (int u = 0; u < dimension; u++)
-            {
-                regularisation.putFloat(u * Float.BYTES, coefficients[u]);
-            }
+            final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
             final SgdKernel kernel = new SgdKernel(data, weights, regularisation, Loss.HINGE, 1);
             // The whole data set in the product's block order (each JVM its own seed), walked round and round.
             final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, DeferralExperiment.BLOCK);
