@@ -498,7 +498,7 @@ public final class LibsvmParser
         final int decimals = point < 0 ? 0 : i - point - 1;
         final int digits = i - digitsFrom - (point < 0 ? 0 : 1);
         if (digits == 0 || digits > 18 || decimals > 22 || mantissa > 1L << 53 ||
-            (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' && b[i] != '#'))
+            (i < to && !endsToken(b[i])))
         {
             return -1;
         }
@@ -518,11 +518,17 @@ public final class LibsvmParser
 
     private static int tokenEnd(final byte[] b, int i, final int to)
     {
-        while (i < to && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n' && b[i] != '#')
+        while (i < to && !endsToken(b[i]))
         {
             i++;
         }
         return i;
+    }
+
+    /** Whether {@code c} ends a token: white space, a line end or a comment. */
+    private static boolean endsToken(final byte c)
+    {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#';
     }
 
     /** An optionally signed decimal integer, or {@code Long.MIN_VALUE} when it is not one. */
