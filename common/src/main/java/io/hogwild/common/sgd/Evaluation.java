@@ -1,5 +1,6 @@
 package io.hogwild.common.sgd;
 
+import java.util.List;
 import java.util.stream.IntStream;
 
 import io.hogwild.common.data.Dataset;
@@ -45,57 +46,63 @@ public record Evaluation(long rows, double meanLoss, double accuracy, long unsee
     {
         final long dimension = weights.capacity() / Float.BYTES;
         final int pieces = (int)((data.rows() + PIECE_ROWS - 1) / PIECE_ROWS);
-        final double[] lossSums = new double[pieces];
-        final long[] counts = new long[pieces * 3];
-        IntStream.range(0, pieces).parallel().forEach(piece ->
-        {
-            final long first = (long)piece * PIECE_ROWS;
-            final long last = Math.min(data.rows(), first + PIECE_ROWS);
-            long rows = 0;
-            long correct = 0;
-            long unseen = 0;
-            double lossSum = 0;
-            for (long row = first; row < last; row++)
-            {
-                if (!filter.test(row))
-                {
-                    continue;
-                }
-                final long end = data.rowStart(row + 1);
-                double dot = 0;
-                boolean beyond = false;
-                for (long k = data.rowStart(row); k < end; k++)
-                {
-                    final int index = data.index(k);
-                    if (index < dimension)
-                    {
-                        dot += weights.getFloat(index << 2) * data.value(k);
-                    }
-                    beyond |= index >= trainedDimension;
-                }
-                final int label = data.label(row);
-                rows++;
-                lossSum += loss.value(label * dot);
-                correct += (dot > 0 ? 1 : -1) == label ? 1 : 0;
-                unseen += beyond ? 1 : 0;
-            }
-            lossSums[piece] = lossSum;
-            counts[3 * piece] = rows;
-            counts[3 * piece + 1] = correct;
-            counts[3 * piece + 2] = unseen;
-        });
+        // An ordered stream's list keeps the pieces in row order, however the threads took them.
+        final List<Piece> scored = IntStream.range(0, pieces).parallel()
+            .mapToObj(piece -> score(data, filter, weights, loss, dimension, trainedDimension, piece)).toList();
         long rows = 0;
         long correct = 0;
         long unseen = 0;
         double lossSum = 0;
-        for (int piece = 0; piece < pieces; piece++)
+        for (final Piece piece : scored)
         {
-            lossSum += lossSums[piece];
-            rows += counts[3 * piece];
-            correct += counts[3 * piece + 1];
-            unseen += counts[3 * piece + 2];
+            lossSum += piece.lossSum();
+            rows += piece.rows();
+            correct += piece.correct();
+            unseen += piece.unseen();
         }
         return new Evaluation(rows, rows == 0 ? Double.NaN : lossSum / rows,
             rows == 0 ? Double.NaN : (double)correct / rows, unseen);
+    }
+
+    /** The sums of one piece's scored rows. */
+    private record Piece(long rows, double lossSum, long correct, long unseen)
+    {
+    }
+
+    /** Scores the admitted rows of piece {@code piece}: rows {@code [piece, piece + 1) x PIECE_ROWS}. */
+    private static Piece score(final Dataset data, final RowFilter filter, final UnsafeBuffer weights, final Loss loss,
+        final long dimension, final long trainedDimension, final int piece)
+    {
+        final long first = (long)piece * PIECE_ROWS;
+        final long last = Math.min(data.rows(), first + PIECE_ROWS);
+        long rows = 0;
+        long correct = 0;
+        long unseen = 0;
+        double lossSum = 0;
+        for (long row = first; row < last; row++)
+        {
+            if (!filter.test(row))
+            {
+                continue;
+            }
+            final long end = data.rowStart(row + 1);
+            double dot = 0;
+            boolean beyond = false;
+            for (long k = data.rowStart(row); k < end; k++)
+            {
+                final int index = data.index(k);
+                if (index < dimension)
+                {
+                    dot += weights.getFloat(index << 2) * data.value(k);
+                }
+                beyond |= index >= trainedDimension;
+            }
+            final int label = data.label(row);
+            rows++;
+            lossSum += loss.value(label * dot);
+            correct += (dot > 0 ? 1 : -1) == label ? 1 : 0;
+            unseen += beyond ? 1 : 0;
+        }
+        return new Piece(rows, lossSum, correct, unseen);
     }
 }
