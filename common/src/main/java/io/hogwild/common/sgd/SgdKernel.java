@@ -20,6 +20,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code B > 1}, the margins of the {@code B} samples are all taken before any of them is applied, and
  * each applies with {@code step / B}.
  *
+ * <p><b>One walk where the loss is flat.</b> The shrink does not depend on the margin, so with a batch of one
+ * (the default) and in every mode but atomic a row is walked once for both: each weight is read for the
+ * margin and shrunk in the same visit. A second walk subtracts {@code step * l'(m) * y * x_u} only when
+ * {@code l'(m) != 0}; the hinge loss is flat past the margin, so most samples of a model that has learnt
+ * something cost one walk. The weights are those of the two-walk order to the bit ({@code w - shrink * w},
+ * then {@code - step * l'(m) * y * x_u}, in float either way).
+ *
  * <p>How the shared weights are read and written depends on the {@link SyncMode}:
  * <ul>
  *   <li>{@link SyncMode#LOCKFREE}: plain loads and stores and no lock, the scheme of Hogwild!. Another
@@ -112,6 +119,8 @@ public final class SgdKernel
      */
     private final UnsafeBuffer cold;
     private final int coldStoreInterval;
+    /** One sample at a time, not atomic: {@link #sample} walks its row once for the margin and the shrink. */
+    private final boolean fused;
     private boolean coldCopyTaken;
     private int samplesSinceStore;
     private int samplesSinceColdStore;
@@ -185,6 +194,7 @@ public final class SgdKernel
                 "not " + coldStoreSamples);
         }
         this.coldStoreInterval = coldStoreSamples;
+        this.fused = batchSize == 1 && !atomicUpdates;
     }
 
     /** Zeroed memory off the Java heap (see the class comment for why not a byte array). */
@@ -216,20 +226,21 @@ public final class SgdKernel
             storeCold(); // the same for the cold copy, once: every cold store takes it again
             coldCopyTaken = true;
         }
+        final boolean fused = this.fused;
         double lossSum = 0;
         for (int first = from; first < to; first += batchSize)
         {
             final int end = Math.min(to, first + batchSize);
             if (guard == null)
             {
-                lossSum += batch(order, first, end, step);
+                lossSum += fused ? sample(order[first], step) : batch(order, first, end, step);
             }
             else
             {
                 guard.lock();
                 try
                 {
-                    lossSum += batch(order, first, end, step);
+                    lossSum += fused ? sample(order[first], step) : batch(order, first, end, step);
                 }
                 finally
                 {
@@ -352,6 +363,163 @@ public final class SgdKernel
         return lossSum;
     }
 
+    /**
+     * One sample (a batch of one) in one walk of its row when its loss is flat there: each coordinate's weight
+     * is read for the margin and shrunk by the regulariser in the same visit, since the shrink does not depend on
+     * the margin; only when the loss has a slope at the margin does a second walk subtract the gradient step. The
+     * weights come out as {@link #batch} leaves them, to the bit: {@code w - shrink * w - stepGradient * x_u}
+     * is evaluated in that order either way. A hinge loss is flat past the margin, so most samples of a trained
+     * model cost one walk, not two.
+     */
+    private double sample(final int row, final double step)
+    {
+        final Dataset data = this.data;
+        final float stepF = (float)step;
+        final long start = data.rowStart(row);
+        final long end = data.rowStart(row + 1);
+        final long hotEnd;
+        double dot;
+        if (deferred == null)
+        {
+            hotEnd = start;
+            dot = shrinkShared(start, end, stepF, 0.0);
+        }
+        else
+        {
+            hotEnd = start + data.hotCount(row);
+            dot = shrinkHotCopy(start, hotEnd, stepF);
+            dot = cold == null ? shrinkShared(hotEnd, end, stepF, dot) : shrinkColdCopy(hotEnd, end, stepF, dot);
+        }
+        final int label = data.label(row);
+        final double margin = label * dot;
+        final double slope = loss.derivative(margin) * label;
+        if (slope != 0.0)
+        {
+            final float stepGradient = (float)(step * slope);
+            if (deferred == null)
+            {
+                stepShared(start, end, stepGradient);
+            }
+            else
+            {
+                stepHotCopy(start, hotEnd, stepGradient);
+                if (cold == null)
+                {
+                    stepShared(hotEnd, end, stepGradient);
+                }
+                else
+                {
+                    stepColdCopy(hotEnd, end, stepGradient);
+                }
+            }
+        }
+        return loss.value(margin);
+    }
+
+    /** {@code min(step * c_u, 1)}: the regulariser's shrink, capped so that it never flips a weight's sign. */
+    private static float shrink(final float stepF, final float coefficient)
+    {
+        final float shrink = stepF * coefficient;
+        return shrink < 1.0f ? shrink : 1.0f;
+    }
+
+    /** Adds the entries' products to {@code sum} and shrinks their shared weights; returns the sum. */
+    private double shrinkShared(final long from, final long end, final float stepF, final double sum)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer weights = this.weights;
+        final UnsafeBuffer regularisation = this.regularisation;
+        double dot = sum;
+        for (long k = from; k < end; k++)
+        {
+            final int offset = data.index(k) << 2;
+            final float w = weights.getFloat(offset);
+            dot += w * data.value(k);
+            weights.putFloat(offset, w - shrink(stepF, regularisation.getFloat(offset)) * w);
+        }
+        return dot;
+    }
+
+    /** The same for hot entries, in this kernel's copy and its changes. */
+    private double shrinkHotCopy(final long from, final long end, final float stepF)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer deferred = this.deferred;
+        double dot = 0.0;
+        for (long k = from; k < end; k++)
+        {
+            final int slot = hotSlot(data.entryIndex(k)) * SLOT_BYTES;
+            final float w = deferred.getFloat(slot);
+            dot += w * data.value(k);
+            final float updated = w - shrink(stepF, deferred.getFloat(slot + SLOT_COEFFICIENT)) * w;
+            deferred.putFloat(slot, updated);
+            deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + (updated - w));
+        }
+        return dot;
+    }
+
+    /** The same for cold entries, in this kernel's cold copy and its changes. */
+    private double shrinkColdCopy(final long from, final long end, final float stepF, final double sum)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer regularisation = this.regularisation;
+        final UnsafeBuffer cold = this.cold;
+        double dot = sum;
+        for (long k = from; k < end; k++)
+        {
+            final int feature = data.entryIndex(k);
+            final int record = feature << COLD_SHIFT;
+            final float w = cold.getFloat(record);
+            dot += w * data.value(k);
+            final float updated = w - shrink(stepF, regularisation.getFloat(feature << 2)) * w;
+            cold.putFloat(record, updated);
+            cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + (updated - w));
+        }
+        return dot;
+    }
+
+    /** Subtracts {@code stepGradient * x_u} from the entries' shared weights. */
+    private void stepShared(final long from, final long end, final float stepGradient)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer weights = this.weights;
+        for (long k = from; k < end; k++)
+        {
+            final int offset = data.index(k) << 2;
+            weights.putFloat(offset, weights.getFloat(offset) - stepGradient * data.value(k));
+        }
+    }
+
+    /** The same for hot entries, in this kernel's copy and its changes. */
+    private void stepHotCopy(final long from, final long end, final float stepGradient)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer deferred = this.deferred;
+        for (long k = from; k < end; k++)
+        {
+            final int slot = hotSlot(data.entryIndex(k)) * SLOT_BYTES;
+            final float w = deferred.getFloat(slot);
+            final float updated = w - stepGradient * data.value(k);
+            deferred.putFloat(slot, updated);
+            deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + (updated - w));
+        }
+    }
+
+    /** The same for cold entries, in this kernel's cold copy and its changes. */
+    private void stepColdCopy(final long from, final long end, final float stepGradient)
+    {
+        final Dataset data = this.data;
+        final UnsafeBuffer cold = this.cold;
+        for (long k = from; k < end; k++)
+        {
+            final int record = data.entryIndex(k) << COLD_SHIFT;
+            final float w = cold.getFloat(record);
+            final float updated = w - stepGradient * data.value(k);
+            cold.putFloat(record, updated);
+            cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + (updated - w));
+        }
+    }
+
     /** {@code w . x} of row {@code row}, as this kernel sees the weights (its deferred updates included). */
     public double dot(final long row)
     {
@@ -406,7 +574,7 @@ public final class SgdKernel
         {
             final int slot = hotSlot(data.entryIndex(k)) * SLOT_BYTES;
             final float w = deferred.getFloat(slot);
-            final float shrink = Math.min(stepF * deferred.getFloat(slot + SLOT_COEFFICIENT), 1.0f);
+            final float shrink = shrink(stepF, deferred.getFloat(slot + SLOT_COEFFICIENT));
             final float updated = w - shrink * w - stepGradient * data.value(k);
             deferred.putFloat(slot, updated);
             deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + updated - w);
@@ -425,7 +593,7 @@ public final class SgdKernel
             final int record = feature << COLD_SHIFT;
             final float w = cold.getFloat(record);
             // The coefficients are never written while training: their lines stay shared by every core.
-            final float shrink = Math.min(stepF * regularisation.getFloat(feature << 2), 1.0f);
+            final float shrink = shrink(stepF, regularisation.getFloat(feature << 2));
             final float updated = w - shrink * w - stepGradient * data.value(k);
             cold.putFloat(record, updated);
             cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + updated - w);
@@ -445,7 +613,7 @@ public final class SgdKernel
         {
             final int offset = data.index(k) << 2;
             final float w = weights.getFloat(offset);
-            final float shrink = Math.min(stepF * regularisation.getFloat(offset), 1.0f);
+            final float shrink = shrink(stepF, regularisation.getFloat(offset));
             weights.putFloat(offset, w - shrink * w - stepGradient * data.value(k));
         }
     }
@@ -459,7 +627,7 @@ public final class SgdKernel
         for (long k = from; k < end; k++)
         {
             final int offset = data.index(k) << 2;
-            final float shrink = Math.min(stepF * regularisation.getFloat(offset), 1.0f);
+            final float shrink = shrink(stepF, regularisation.getFloat(offset));
             final float delta = stepGradient * data.value(k);
             int bits;
             float w;

@@ -17,6 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class SgdKernelTest
@@ -142,8 +143,14 @@ class SgdKernelTest
         }
     }
 
-    @Test
-    void shouldGiveTheSameStepInEverySyncModeOnOneThread() throws IOException
+    /**
+     * Every mode computes the same weights, to the bit, on one thread. With a batch of one, the atomic mode
+     * walks each row twice (margin, then update) and the others once (margin and shrink together, then the
+     * gradient step only where the loss has a slope): the hinge loss, flat past the margin, checks both walks.
+     */
+    @ParameterizedTest
+    @CsvSource({"LOGISTIC, 3", "LOGISTIC, 1", "HINGE, 1", "HINGE, 3"})
+    void shouldGiveTheSameStepInEverySyncModeOnOneThread(final Loss lossFunction, final int batch) throws IOException
     {
         final SyntheticData generator = new SyntheticData(300, 15, 9);
         final Path file = dir.resolve("modes.hwd");
@@ -154,13 +161,23 @@ class SgdKernelTest
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
             DataSplit.shuffle(order, 1, 0, 1);
             final UnsafeBuffer reference = floats(new float[300]);
-            final double referenceLoss = new SgdKernel(data, reference, c, Loss.LOGISTIC, 3)
+            final double referenceLoss = new SgdKernel(data, reference, c, lossFunction, batch)
                 .train(order, 0, order.length, 0.3);
+            int flat = 0;
+            for (final int row : order)
+            {
+                flat += lossFunction.derivative(data.label(row) * new SgdKernel(data, reference, c, lossFunction, batch)
+                    .dot(row)) == 0 ? 1 : 0;
+            }
+            if (lossFunction == Loss.HINGE)
+            {
+                assertTrue(flat > 100 && flat < order.length - 100, flat + " rows past the margin: both walks run");
+            }
             for (final SyncMode sync : SyncMode.values())
             {
                 final CountingGuard guard = sync == SyncMode.LOCK || sync == SyncMode.FILELOCK ? new CountingGuard() : null;
                 final UnsafeBuffer w = floats(new float[300]);
-                final double loss = new SgdKernel(data, w, c, Loss.LOGISTIC, 3, sync, guard, Deferral.NONE, 0)
+                final double loss = new SgdKernel(data, w, c, lossFunction, batch, sync, guard, Deferral.NONE, 0)
                     .train(order, 0, order.length, 0.3);
                 assertEquals(referenceLoss, loss, 0, sync.cliName());
                 for (int u = 0; u < 300; u++)
@@ -169,7 +186,7 @@ class SgdKernelTest
                 }
                 if (guard != null)
                 {
-                    assertEquals((order.length + 2) / 3, guard.locks, "one lock per mini-batch");
+                    assertEquals((order.length + batch - 1) / batch, guard.locks, "one lock per mini-batch");
                     assertTrue(!guard.held, "released at the end");
                 }
             }
