@@ -56,13 +56,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (docs/performance.md). A deferring kernel keeps its updates private between stores instead:
  * <ul>
  *   <li>{@link Deferral#HOT}: the hot features, which most samples touch, in a copy of their weights that is
- *       dense by slot (16 bytes a slot, small enough for the first-level cache) with the change made to each
- *       since the last store. The kernel reads and updates the copy, and every
- *       {@value Deferral#HOT_STORE_SAMPLES} samples adds the changes to the shared weights and takes the
+ *       dense by slot (16 bytes a slot, small enough for the first-level cache) with the value each had at the
+ *       last store (its base: the copy's change is {@code copy - base}). The kernel reads and updates the
+ *       copy, and every {@value Deferral#HOT_STORE_SAMPLES} samples adds the changes to the shared weights and takes the
  *       shared values (with the other workers' changes) as its copy again. The other features are read and
  *       written as before.</li>
  *   <li>{@link Deferral#ALL}: the hot features as above, and every other feature in a copy by feature (an
- *       8-byte record: the weight and its change), stored the same way but less often
+ *       8-byte record: the weight and its base), stored the same way but less often
  *       ({@link Deferral#coldStoreSamples}): the shared weights' lines are then read and written only by the
  *       stores, one sequential pass over the dimension each, which is what bounds this to data of a small
  *       dimension ({@link Deferral#of}). The cold copy is taken at the first call.</li>
@@ -85,13 +85,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class SgdKernel
 {
-    /** A feature's record in the deferred cold buffer: this kernel's copy of the weight, then its change. */
+    /**
+     * A feature's record in the deferred cold buffer: this kernel's copy of the weight, then the shared value it
+     * took at its last store (its base).
+     */
     private static final int COLD_SHIFT = 3;
-    private static final int COLD_CHANGE = 4;
+    private static final int COLD_BASE = 4;
 
-    /** A hot slot's record in the deferred buffer: its copy of the weight, its change, its coefficient. */
+    /** A hot slot's record in the deferred buffer: its copy of the weight, its base, its coefficient. */
     private static final int SLOT_BYTES = 16;
-    private static final int SLOT_CHANGE = 4;
+    private static final int SLOT_BASE = 4;
     private static final int SLOT_COEFFICIENT = 8;
 
     private final Dataset data;
@@ -107,14 +110,14 @@ public final class SgdKernel
     private final int[] hotFeatures;
     /**
      * The deferred hot updates: a {@value #SLOT_BYTES}-byte record per slot {@code s} at {@code 16 s}, holding
-     * this kernel's copy of the hot weight (offset 0), the change it made to it since its last store
-     * ({@link #SLOT_CHANGE}) and the slot's coefficient ({@link #SLOT_COEFFICIENT}); null when this kernel
-     * does not defer.
+     * this kernel's copy of the hot weight (offset 0), the shared value it took at its last store
+     * ({@link #SLOT_BASE}: the copy's change is {@code copy - base}) and the slot's coefficient
+     * ({@link #SLOT_COEFFICIENT}); null when this kernel does not defer.
      */
     private final UnsafeBuffer deferred;
     /**
      * The deferred cold updates: an 8-byte record per feature {@code u} at {@code 8 u}, this kernel's copy of
-     * the weight and the change it made to it since its last store ({@link #COLD_CHANGE}); null when the cold
+     * the weight and the shared value it took at its last store ({@link #COLD_BASE}); null when the cold
      * updates go straight to the shared weights. Hot features' records are there but unused.
      */
     private final UnsafeBuffer cold;
@@ -269,8 +272,9 @@ public final class SgdKernel
     }
 
     /**
-     * Adds every deferred hot change to the shared weight it belongs to, and takes the shared hot weights
-     * (with the other workers' changes) as this kernel's copy again.
+     * Adds every deferred hot change ({@code copy - base}) to the shared weight it belongs to, and takes the
+     * shared hot weights (with the other workers' changes) as this kernel's copy and base again. Keeping the
+     * base rather than a running change makes an update one store into the copy, not two.
      */
     private void storeDeferred()
     {
@@ -281,15 +285,16 @@ public final class SgdKernel
         {
             final int address = hotFeatures[s] << 2;
             final int slot = s * SLOT_BYTES;
-            final float change = deferred.getFloat(slot + SLOT_CHANGE);
+            final float copy = deferred.getFloat(slot);
+            final float base = deferred.getFloat(slot + SLOT_BASE);
             float w = weights.getFloat(address);
-            if (change != 0.0f)
+            if (copy != base)
             {
-                w += change;
+                w += copy - base;
                 weights.putFloat(address, w);
-                deferred.putFloat(slot + SLOT_CHANGE, 0.0f);
             }
             deferred.putFloat(slot, w);
+            deferred.putFloat(slot + SLOT_BASE, w);
         }
         samplesSinceStore = 0;
     }
@@ -306,15 +311,16 @@ public final class SgdKernel
         for (int u = 0; u < dimension; u++)
         {
             final int record = u << COLD_SHIFT;
-            final float change = cold.getFloat(record + COLD_CHANGE);
+            final float copy = cold.getFloat(record);
+            final float base = cold.getFloat(record + COLD_BASE);
             float w = weights.getFloat(u << 2);
-            if (change != 0.0f)
+            if (copy != base)
             {
-                w += change;
+                w += copy - base;
                 weights.putFloat(u << 2, w);
-                cold.putFloat(record + COLD_CHANGE, 0.0f);
             }
             cold.putFloat(record, w);
+            cold.putFloat(record + COLD_BASE, w);
         }
         samplesSinceColdStore = 0;
     }
@@ -440,7 +446,7 @@ public final class SgdKernel
         return dot;
     }
 
-    /** The same for hot entries, in this kernel's copy and its changes. */
+    /** The same for hot entries, in this kernel's copy. */
     private double shrinkHotCopy(final long from, final long end, final float stepF)
     {
         final Dataset data = this.data;
@@ -453,12 +459,11 @@ public final class SgdKernel
             dot += w * data.value(k);
             final float updated = w - shrink(stepF, deferred.getFloat(slot + SLOT_COEFFICIENT)) * w;
             deferred.putFloat(slot, updated);
-            deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + (updated - w));
         }
         return dot;
     }
 
-    /** The same for cold entries, in this kernel's cold copy and its changes. */
+    /** The same for cold entries, in this kernel's cold copy. */
     private double shrinkColdCopy(final long from, final long end, final float stepF, final double sum)
     {
         final Dataset data = this.data;
@@ -473,7 +478,6 @@ public final class SgdKernel
             dot += w * data.value(k);
             final float updated = w - shrink(stepF, regularisation.getFloat(feature << 2)) * w;
             cold.putFloat(record, updated);
-            cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + (updated - w));
         }
         return dot;
     }
@@ -490,7 +494,7 @@ public final class SgdKernel
         }
     }
 
-    /** The same for hot entries, in this kernel's copy and its changes. */
+    /** The same for hot entries, in this kernel's copy. */
     private void stepHotCopy(final long from, final long end, final float stepGradient)
     {
         final Dataset data = this.data;
@@ -501,11 +505,10 @@ public final class SgdKernel
             final float w = deferred.getFloat(slot);
             final float updated = w - stepGradient * data.value(k);
             deferred.putFloat(slot, updated);
-            deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + (updated - w));
         }
     }
 
-    /** The same for cold entries, in this kernel's cold copy and its changes. */
+    /** The same for cold entries, in this kernel's cold copy. */
     private void stepColdCopy(final long from, final long end, final float stepGradient)
     {
         final Dataset data = this.data;
@@ -516,7 +519,6 @@ public final class SgdKernel
             final float w = cold.getFloat(record);
             final float updated = w - stepGradient * data.value(k);
             cold.putFloat(record, updated);
-            cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + (updated - w));
         }
     }
 
@@ -577,7 +579,6 @@ public final class SgdKernel
             final float shrink = shrink(stepF, deferred.getFloat(slot + SLOT_COEFFICIENT));
             final float updated = w - shrink * w - stepGradient * data.value(k);
             deferred.putFloat(slot, updated);
-            deferred.putFloat(slot + SLOT_CHANGE, deferred.getFloat(slot + SLOT_CHANGE) + updated - w);
         }
     }
 
@@ -596,7 +597,6 @@ public final class SgdKernel
             final float shrink = shrink(stepF, regularisation.getFloat(feature << 2));
             final float updated = w - shrink * w - stepGradient * data.value(k);
             cold.putFloat(record, updated);
-            cold.putFloat(record + COLD_CHANGE, cold.getFloat(record + COLD_CHANGE) + updated - w);
         }
     }
 
