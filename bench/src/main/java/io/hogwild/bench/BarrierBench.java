@@ -37,7 +37,7 @@ public class BarrierBench
     {
         final Path dir = BenchData.tempDir();
         file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(16, 1, Loss.HINGE, 1,
-            SyncMode.LOCKFREE, 1, 0, 0, ProcessHandle.current().pid(), System.currentTimeMillis(), 1, 1), new float[16]);
+            SyncMode.LOCKFREE, 1, 0, 0, ProcessHandle.current().pid(), System.currentTimeMillis(), 1, 1, 1), new float[16]);
         running = true;
         worker = new Thread(() ->
         {

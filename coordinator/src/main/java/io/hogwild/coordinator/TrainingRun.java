@@ -24,6 +24,7 @@ import io.hogwild.common.settings.SettingsException;
 import io.hogwild.common.settings.WorkerFailurePolicy;
 import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Deferral;
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.util.Json;
@@ -250,6 +251,18 @@ public final class TrainingRun
     }
 
     /**
+     * Blocks in a chunk, the work a worker takes at a time: at least {@link EpochChunks#CHUNK_SAMPLES} samples,
+     * and a whole number of the kernel's cold store intervals when it defers them ({@link Deferral#sliceSamples}).
+     */
+    private int chunkBlocks(final Dataset train)
+    {
+        final int coldStoreSamples = Deferral.of(settings.sync(), workerCount(), train)
+            .coldStoreSamples(workerCount(), train);
+        return EpochChunks.blocksPerChunk(Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, coldStoreSamples),
+            settings.shuffleBlock());
+    }
+
+    /**
      * Refuses a worker count whose JVMs would not fit in the memory available now (Linux's MemAvailable):
      * each worker process takes its own heap and non-heap memory, while the mapped dataset and weights are
      * one shared copy, counted once.
@@ -262,7 +275,8 @@ public final class TrainingRun
             return;
         }
         final int procs = workerCount();
-        final long perWorkerMb = WorkerProcess.footprintMb(train.rows() / procs + 1);
+        final long perWorkerMb = WorkerProcess.footprintMb(
+            EpochChunks.heapBytes(train.rows(), settings.shuffleBlock(), chunkBlocks(train)));
         final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension)) >> 20;
         final long neededMb = procs * perWorkerMb + sharedMb;
         if (neededMb > availableMb)
@@ -435,9 +449,10 @@ public final class TrainingRun
             // The old file's state was kept for inspection until now; the resumed run gets a fresh one.
             Files.deleteIfExists(weightPath);
         }
+        final int chunkBlocks = chunkBlocks(train);
         final WeightFile file = WeightFile.create(weightPath, new WeightFile.Config(dimension, procs, settings.loss(),
             settings.batch(), settings.sync(), seed, valFraction, settings.lambda(), ProcessHandle.current().pid(),
-            System.currentTimeMillis(), trainRows, settings.shuffleBlock()), coefficients);
+            System.currentTimeMillis(), trainRows, settings.shuffleBlock(), chunkBlocks), coefficients);
         weightFile = file;
         if (resumeFrom != null)
         {
@@ -474,7 +489,7 @@ public final class TrainingRun
         {
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() :
-                WorkerProcess.jvmOptions(trainRows / procs + settings.shuffleBlock());
+                WorkerProcess.jvmOptions(EpochChunks.heapBytes(trainRows, settings.shuffleBlock(), chunkBlocks));
             workerStarter = i ->
             {
                 try
@@ -876,8 +891,8 @@ public final class TrainingRun
         final boolean heldLock = file.releaseLockOf(i);
         restarts[i]++;
         file.workerRestarts(i, restarts[i]);
-        log.accept(String.format(Locale.ROOT, "%s; starting a replacement (%d of at most %d) that resumes its shard " +
-            "at sample %,d of epoch %d%s", failure, restarts[i], MAX_RESTARTS_PER_WORKER, file.workerEpochPosition(i, epoch),
+        log.accept(String.format(Locale.ROOT, "%s; starting a replacement (%d of at most %d) that goes on " +
+            "after its %,d samples of epoch %d%s", failure, restarts[i], MAX_RESTARTS_PER_WORKER, file.workerEpochPosition(i, epoch),
             epoch, heldLock ? " (it died holding the weight lock, now freed)" : ""));
         if (settings.quiet())
         {

@@ -33,29 +33,29 @@ public final class WorkerProcess implements WorkerHandle
         this.pump = pump;
     }
 
-    /** The JVM options of a worker whose shard holds {@code shardRows} rows. */
     /**
      * What a worker JVM takes besides its heap, in MiB: metaspace, code cache, GC and thread stacks (measured
      * at 40-60 MiB resident on Java 17; rounded up).
      */
     static final long NON_HEAP_MB = 80;
 
-    /** The heap of a worker with {@code shardRows} rows: its shard and the shuffled order, plus room. */
-    static long heapMb(final long shardRows)
+    /** The heap of a worker whose tables of rows take {@code tableBytes} ({@code EpochChunks.heapBytes}), plus room. */
+    static long heapMb(final long tableBytes)
     {
-        return 48 + (shardRows * 2 * Integer.BYTES >> 20);
+        return 48 + (tableBytes >> 20);
     }
 
     /** The most memory one worker JVM may take, in MiB: the mapped data and weights are shared and not counted. */
-    public static long footprintMb(final long shardRows)
+    public static long footprintMb(final long tableBytes)
     {
-        return heapMb(shardRows) + NON_HEAP_MB;
+        return heapMb(tableBytes) + NON_HEAP_MB;
     }
 
-    public static List<String> jvmOptions(final long shardRows)
+    /** The JVM options of a worker whose tables of rows take {@code tableBytes}. */
+    public static List<String> jvmOptions(final long tableBytes)
     {
         final List<String> options = new ArrayList<>(JvmFlags.flags());
-        final long heapMb = heapMb(shardRows);
+        final long heapMb = heapMb(tableBytes);
         options.add("-Xms16m");
         options.add("-Xmx" + heapMb + "m");
         options.add("-XX:+UseSerialGC");

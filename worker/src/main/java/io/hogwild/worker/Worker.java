@@ -1,8 +1,8 @@
 package io.hogwild.worker;
 
 import io.hogwild.common.data.Dataset;
-import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Deferral;
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.SgdKernel;
 import io.hogwild.common.sgd.SyncMode;
 import io.hogwild.common.sync.UpdateGuard;
@@ -19,20 +19,15 @@ import org.agrona.concurrent.IdleStrategy;
 /**
  * One worker: the unit of work that a forked JVM's {@link WorkerMain} runs, and that a thread can run
  * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
- * coordinator releases the next epoch, trains its shard in that epoch's shuffled order with the shared
- * {@link SgdKernel}, and arrives at the barrier by publishing the epoch in its slot. Between slices of
- * {@value #SLICE_SAMPLES} samples (or a whole number of the kernel's store intervals: {@link Deferral}) it
- * publishes its progress, beats its heartbeat and obeys the stop command.
+ * coordinator releases the next epoch, takes the epoch's chunks ({@link EpochChunks}) one at a time from
+ * the counter that all workers share, trains each with the shared {@link SgdKernel}, and when none is left
+ * arrives at the barrier by publishing the epoch in its slot. After each chunk it publishes its progress,
+ * beats its heartbeat and obeys the stop command.
  *
  * <p>Everything it learns from the coordinator comes through the weight file: no socket, pipe or message.
  */
 public final class Worker
 {
-    /**
-     * Samples trained between two looks at the control words; with {@link Deferral#ALL}, the least whole
-     * number of the kernel's cold store intervals that is as long.
-     */
-    public static final int SLICE_SAMPLES = 4096;
     /** How often the worker beats its heartbeat. */
     public static final long HEARTBEAT_INTERVAL_MS = 100;
     /** How often a waiting worker checks that its coordinator still lives. */
@@ -54,16 +49,12 @@ public final class Worker
     private final SgdKernel kernel;
     /** The file lock of {@code --sync filelock}, closed when the worker ends; else null. */
     private final WeightRegionFileLock fileLock;
-    private final int[] shard;
-    private final int[] order;
-    private final int shuffleBlock;
-    /** Scratch of the epoch's block order. */
-    private final int[] blocks;
-    private final long seed;
+    private final EpochChunks chunks;
+    /** The rows of the chunk being trained. */
+    private final int[] rows;
     private final long coordinatorPid;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
     private final StalenessWatch coordinatorHeartbeat = new StalenessWatch();
-    private final int sliceSamples;
     private long samplesDone;
     private long lastHeartbeatNs;
     private long lastCoordinatorCheckNs;
@@ -92,24 +83,16 @@ public final class Worker
         final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount(), data);
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
             guard, deferral, coldStoreSamples);
-        this.sliceSamples = Deferral.sliceSamples(SLICE_SAMPLES, coldStoreSamples);
-        this.seed = file.seed();
-        this.shuffleBlock = file.shuffleBlock();
-        this.shard = DataSplit.shard(data, seed, file.validationFraction(), index, file.workerCount(), shuffleBlock);
-        this.blocks = new int[DataSplit.blockCount(shard.length, shuffleBlock)];
-        final long trainRows = DataSplit.trainRows(data, seed, file.validationFraction());
+        this.chunks = new EpochChunks(data, file.seed(), file.validationFraction(), file.shuffleBlock(),
+            file.chunkBlocks());
+        this.rows = new int[chunks.maxRows()];
+        final long trainRows = chunks.trainRows();
         if (trainRows != file.trainRows())
         {
             throw new IllegalStateException(data.path() + " holds " + trainRows + " training rows, the run " +
                 file.trainRows() + ": the dataset file changed after the coordinator opened it");
         }
-        this.order = new int[shard.length];
         this.coordinatorPid = file.coordinatorPid();
-    }
-
-    public int shardSize()
-    {
-        return shard.length;
     }
 
     /** Runs epochs as they are released until the stop command, or until the coordinator is gone. */
@@ -137,9 +120,7 @@ public final class Worker
                     return waited;
                 }
                 file.workerState(index, WorkerState.TRAINING);
-                // A replacement for a worker that died mid-epoch resumes where the slot says it stopped.
-                final Outcome cut = trainEpoch(epoch, file.stepSize(), file.workerEpochPosition(index, epoch),
-                    file.workerEpochLossSoFar(index, epoch));
+                final Outcome cut = trainEpoch(epoch, file.stepSize());
                 if (cut != null)
                 {
                     file.workerState(index, WorkerState.EXITED);
@@ -186,27 +167,42 @@ public final class Worker
     }
 
     /**
-     * Trains one epoch from sample {@code position} of its shuffled order ({@code lossSoFar} the losses before
-     * it); returns null when it is done, else why it was cut short.
+     * Trains chunks of {@code epoch} until none is left; returns null when it is done, else why it was cut
+     * short. A replacement for a worker that died mid-epoch goes on from what the slot counts: the samples and
+     * losses of the chunks it finished, and first the chunk it took and did not finish.
      */
-    private Outcome trainEpoch(final long epoch, final double step, final int position, final double lossSoFar)
+    private Outcome trainEpoch(final long epoch, final double step)
     {
-        DataSplit.blockOrder(shard, order, blocks, shuffleBlock, seed, index, epoch);
-        double lossSum = lossSoFar;
-        for (int from = Math.min(position, order.length); from < order.length; from += sliceSamples)
+        chunks.shuffle(epoch);
+        int position = file.workerEpochPosition(index, epoch);
+        double lossSum = file.workerEpochLossSoFar(index, epoch);
+        int chunk = file.workerUnfinishedChunk(index, position);
+        while (true)
         {
-            final int to = Math.min(order.length, from + sliceSamples);
+            if (chunk < 0)
+            {
+                final long taken = file.takeChunk();
+                if (taken >= chunks.count())
+                {
+                    break;
+                }
+                chunk = (int)taken;
+                file.workerClaim(index, position, chunk);
+            }
+            final int n = chunks.rows(chunk, rows);
             try
             {
-                lossSum += kernel.train(order, from, to, step);
+                lossSum += kernel.train(rows, 0, n, step);
             }
             catch (final WaitAbandonedException ex)
             {
                 return file.command() == Command.STOP ? Outcome.STOPPED : Outcome.COORDINATOR_GONE;
             }
-            samplesDone += to - from;
-            file.workerEpochProgress(index, epoch, to, lossSum);
+            samplesDone += n;
+            position += n;
+            file.workerEpochProgress(index, epoch, position, lossSum);
             file.workerSamplesDone(index, samplesDone);
+            chunk = -1;
             if (file.command() == Command.STOP)
             {
                 return Outcome.STOPPED;
@@ -216,7 +212,7 @@ public final class Worker
                 return Outcome.COORDINATOR_GONE;
             }
         }
-        file.workerEpochDone(index, epoch, lossSum, order.length);
+        file.workerEpochDone(index, epoch, lossSum, position);
         return null;
     }
 

@@ -16,6 +16,7 @@ import io.hogwild.common.data.DatasetWriter;
 import io.hogwild.common.data.SourceInfo;
 import io.hogwild.common.data.SyntheticData;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SyncMode;
@@ -55,31 +56,89 @@ class WorkerTest
         try (Dataset data = Dataset.open(dataPath);
             WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
                 1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
-                DataSplit.trainRows(data, 7, 0.1), 8),
+                DataSplit.trainRows(data, 7, 0.1), 8, 16),
                 Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
         {
             final Worker worker = new Worker(file, data, 1);
             final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(worker::run);
-            await(() -> file.workerState(1) == WorkerState.WAITING, 10_000, "the worker to attach");
-            assertEquals(ProcessHandle.current().pid(), file.workerPid(1));
-            assertEquals(0, file.workerSamplesDone(1), "nothing is trained before an epoch is released");
+            try
+            {
+                await(() -> file.workerState(1) == WorkerState.WAITING, 10_000, "the worker to attach");
+                assertEquals(ProcessHandle.current().pid(), file.workerPid(1));
+                assertEquals(0, file.workerSamplesDone(1), "nothing is trained before an epoch is released");
 
-            file.releaseEpoch(1, 0.5);
-            await(() -> file.workerEpochReached(1) == 1, 10_000, "epoch 1 at the barrier");
-            assertEquals(worker.shardSize(), file.workerEpochSamples(1));
-            assertEquals(worker.shardSize(), file.workerSamplesDone(1));
-            assertTrue(file.workerEpochLossSum(1) > 0);
-            assertNotEquals(0f, file.weights().getFloat(0) + file.weights().getFloat(4) + file.weights().getFloat(8));
-            final double firstLoss = file.workerEpochLossSum(1);
+                file.releaseEpoch(1, 0.5);
+                await(() -> file.workerEpochReached(1) == 1, 10_000, "epoch 1 at the barrier");
+                // Alone at work, it takes every chunk of the epoch: every training row once.
+                assertEquals(file.trainRows(), file.workerEpochSamples(1));
+                assertEquals(file.trainRows(), file.workerSamplesDone(1));
+                assertTrue(file.workerEpochLossSum(1) > 0);
+                assertNotEquals(0f,
+                    file.weights().getFloat(0) + file.weights().getFloat(4) + file.weights().getFloat(8));
+                final double firstLoss = file.workerEpochLossSum(1);
 
-            file.releaseEpoch(2, 0.45);
-            await(() -> file.workerEpochReached(1) == 2, 10_000, "epoch 2 at the barrier");
-            assertTrue(file.workerEpochLossSum(1) < firstLoss, "the progressive loss falls");
-
-            file.command(Command.STOP);
-            assertEquals(Worker.Outcome.STOPPED, outcome.get(10, TimeUnit.SECONDS));
+                file.releaseEpoch(2, 0.45);
+                await(() -> file.workerEpochReached(1) == 2, 10_000, "epoch 2 at the barrier");
+                assertTrue(file.workerEpochLossSum(1) < firstLoss, "the progressive loss falls");
+            }
+            finally
+            {
+                // Stopped before the mapping closes, even when an assertion failed (see below).
+                file.command(Command.STOP);
+                assertEquals(Worker.Outcome.STOPPED, outcome.get(10, TimeUnit.SECONDS));
+            }
             assertEquals(WorkerState.EXITED, file.workerState(1));
             assertEquals(WorkerState.NOT_STARTED, file.workerState(0));
+        }
+    }
+
+    /**
+     * A replacement goes on from what its slot counts: the chunks its predecessor finished, then the chunk it
+     * took and did not finish, then chunks the others left. Played here by the test as the predecessor, so the
+     * instant of its death is exact: it took chunks 0 and 1, finished 0, and died in 1.
+     */
+    @Test
+    @Timeout(30)
+    void shouldHaveAReplacementFinishTheChunkItsPredecessorTookThenTakeTheRest() throws Exception
+    {
+        final Path dataPath = dir.resolve("d.hwd");
+        DatasetWriter.write(dataPath, List.of(new SyntheticData(200, 10, 1).generate(3_000, 2)), 200,
+            SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(dataPath);
+            WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
+                1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
+                DataSplit.trainRows(data, 7, 0.1), 8, 16),
+                Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
+        {
+            final EpochChunks chunks = new EpochChunks(data, 7, 0.1, 8, 16);
+            assertTrue(chunks.count() > 4, chunks.count() + " chunks");
+            chunks.shuffle(1);
+            final int firstRows = chunks.rows(0, new int[chunks.maxRows()]);
+
+            file.releaseEpoch(1, 0.5);
+            assertEquals(0, file.takeChunk());
+            file.workerClaim(0, 0, 0);
+            file.workerEpochProgress(0, 1, firstRows, 1.0);
+            assertEquals(1, file.takeChunk());
+            file.workerClaim(0, firstRows, 1);
+
+            final Worker replacement = new Worker(file, data, 0);
+            final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(replacement::run);
+            try
+            {
+                await(() -> file.workerEpochReached(0) == 1, 10_000, "epoch 1 at the barrier");
+                assertEquals(file.trainRows(), file.workerEpochSamples(0),
+                    "chunk 0 counted once, chunk 1 trained by the replacement, and every chunk after it");
+                assertEquals(chunks.count(), Math.min(file.chunksTaken(), chunks.count()));
+                assertEquals(file.trainRows() - firstRows, file.workerSamplesDone(0), "what the replacement trained");
+            }
+            finally
+            {
+                // Stopped before the mapping closes, even when an assertion failed: a worker polling an
+                // unmapped file would take the test JVM down with it.
+                file.command(Command.STOP);
+                assertEquals(Worker.Outcome.STOPPED, outcome.get(10, TimeUnit.SECONDS));
+            }
         }
     }
 }

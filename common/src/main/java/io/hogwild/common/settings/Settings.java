@@ -113,7 +113,7 @@ public record Settings(
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
         new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!, hot updates stored every 256 samples with 2+ workers), lockfree-eager (every update stored at once), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
         new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows dealt to a worker and walked together, in shuffled block order (1: shuffle single rows)"),
-        new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its shard) or fail (stop the run)"),
+        new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its work of the epoch) or fail (stop the run)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));
 
     /** The defaults alone. */

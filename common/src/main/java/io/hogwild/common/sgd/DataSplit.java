@@ -7,10 +7,11 @@ import io.hogwild.common.data.Dataset;
 /**
  * How the rows of a training file are split, the same way in the coordinator and in every worker: a row
  * is held out for validation when a hash of (seed, row) falls below the validation fraction; the other
- * rows are cut into blocks of {@code blockLength} consecutive training rows, and the blocks are dealt
- * round-robin to the workers. Each worker walks its shard block by block, in a new shuffled order of its
- * blocks each epoch, drawn from (seed, worker, epoch), so that a run and a resumed run see the same
- * orders; the rows of a block are walked in file order.
+ * rows are cut into blocks of {@code blockLength} consecutive training rows, walked block by block in a new
+ * shuffled order of the blocks each epoch, drawn from (seed, worker, epoch), so that a run and a resumed
+ * run see the same orders; the rows of a block are walked in file order. A training run's workers share
+ * one such order of all the blocks an epoch and take it in chunks ({@link EpochChunks}); {@link #shard}
+ * deals the blocks round-robin into fixed shards instead, as the benchmarks do.
  *
  * <p>Why blocks: a row is a few hundred bytes of CSR entries, and a walk that jumps to a random row each
  * time pays a cache and TLB miss for each, which bounds the kernel by memory latency (0.8 M samples/s
@@ -124,11 +125,7 @@ public final class DataSplit
         final long seed, final int worker, final long epoch)
     {
         final int count = blockCount(shard.length, blockLength);
-        for (int b = 0; b < count; b++)
-        {
-            blocks[b] = b;
-        }
-        shuffle(blocks, count, seed, worker, epoch);
+        permutation(blocks, count, seed, worker, epoch);
         int out = 0;
         for (int b = 0; b < count; b++)
         {
@@ -137,6 +134,20 @@ public final class DataSplit
             System.arraycopy(shard, from, order, out, length);
             out += length;
         }
+    }
+
+    /**
+     * Writes into {@code values[0, count)} the numbers {@code 0 .. count - 1} in {@code epoch}'s shuffled order
+     * for {@code worker}: the block order of {@link #blockOrder}.
+     */
+    public static void permutation(final int[] values, final int count, final long seed, final int worker,
+        final long epoch)
+    {
+        for (int b = 0; b < count; b++)
+        {
+            values[b] = b;
+        }
+        shuffle(values, count, seed, worker, epoch);
     }
 
     /** Blocks of {@code blockLength} in {@code rows} rows (the last may be shorter). */

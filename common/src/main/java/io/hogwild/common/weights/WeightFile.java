@@ -43,7 +43,8 @@ public final class WeightFile implements AutoCloseable
         long coordinatorPid,
         long startTimestampMs,
         long trainRows,
-        int shuffleBlock)
+        int shuffleBlock,
+        int chunkBlocks)
     {
     }
 
@@ -125,6 +126,7 @@ public final class WeightFile implements AutoCloseable
         header.putLong(WEIGHTS_OFFSET_OFFSET, WeightFileLayout.weightsOffset(config.workerCount()));
         header.putLong(REGULARISATION_OFFSET_OFFSET, regularisationOffset(config.workerCount(), config.dimension()));
         header.putInt(SHUFFLE_BLOCK_OFFSET, config.shuffleBlock());
+        header.putInt(CHUNK_BLOCKS_OFFSET, config.chunkBlocks());
         header.putInt(RUN_STATE_OFFSET, RunState.INITIALISING.code());
         header.putInt(COMMAND_OFFSET, Command.RUN.code());
         header.putLong(COORDINATOR_HEARTBEAT_MS_OFFSET, config.startTimestampMs());
@@ -330,11 +332,36 @@ public final class WeightFile implements AutoCloseable
         return buffer.getDouble(STEP_SIZE_OFFSET);
     }
 
-    /** Releases {@code epoch} to the workers with its step size (the step is written before the release). */
+    /**
+     * Releases {@code epoch} to the workers with its step size, its chunks all untaken (both written before
+     * the release). Every worker has arrived at the barrier of the epoch before: none is taking a chunk.
+     */
     public void releaseEpoch(final long epoch, final double stepSize)
     {
         buffer.putDouble(STEP_SIZE_OFFSET, stepSize);
+        buffer.putLong(NEXT_CHUNK_OFFSET, 0);
         buffer.putLongRelease(EPOCH_OFFSET, epoch);
+    }
+
+    /** Blocks in a chunk of an epoch ({@code EpochChunks}). */
+    public int chunkBlocks()
+    {
+        return buffer.getInt(CHUNK_BLOCKS_OFFSET);
+    }
+
+    /**
+     * Takes the next chunk of the released epoch for the caller (an atomic get-and-add on the mapped word, so
+     * two workers never take the same one); a value at or past the epoch's chunk count means none is left.
+     */
+    public long takeChunk()
+    {
+        return buffer.getAndAddLong(NEXT_CHUNK_OFFSET, 1);
+    }
+
+    /** Chunks of the current epoch taken so far (can run past the count: each worker's last try counts). */
+    public long chunksTaken()
+    {
+        return buffer.getLongVolatile(NEXT_CHUNK_OFFSET);
     }
 
     public long coordinatorHeartbeatMs()
@@ -473,12 +500,35 @@ public final class WeightFile implements AutoCloseable
         final int slot = workerSlotOffset(checkIndex(index));
         buffer.putDouble(slot + SLOT_EPOCH_LOSS_SUM_OFFSET, lossSum);
         buffer.putLong(slot + SLOT_EPOCH_SAMPLES_OFFSET, samples);
+        buffer.putLong(slot + SLOT_CLAIM_OFFSET, 0);
         buffer.putLongRelease(slot + SLOT_EPOCH_REACHED_OFFSET, epoch);
     }
 
     /**
-     * Worker {@code index} has trained the first {@code position} samples of epoch {@code epoch}'s shuffled
-     * shard, with progressive losses summing to {@code lossSoFar}: where a replacement resumes. Epoch and
+     * Worker {@code index} took chunk {@code chunk} when it had trained {@code position} samples of its current
+     * epoch. Recorded right after the take: a worker killed between the two (one store apart) loses that
+     * chunk for the epoch; killed later, its replacement trains the chunk again ({@link #workerUnfinishedChunk}).
+     */
+    public void workerClaim(final int index, final int position, final int chunk)
+    {
+        buffer.putLongRelease(workerSlotOffset(checkIndex(index)) + SLOT_CLAIM_OFFSET,
+            ((long)position << 32) | (chunk + 1L));
+    }
+
+    /**
+     * The chunk that worker {@code index} took and has not counted yet, when its epoch position is
+     * {@code position} ({@link #workerEpochPosition}); -1 when there is none. A chunk is counted by the
+     * progress store that moves the position past the one it was taken at.
+     */
+    public int workerUnfinishedChunk(final int index, final int position)
+    {
+        final long word = buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_CLAIM_OFFSET);
+        return word != 0 && (int)(word >>> 32) == position ? (int)word - 1 : -1;
+    }
+
+    /**
+     * Worker {@code index} has trained {@code position} samples of epoch {@code epoch} (its chunks so far),
+     * with progressive losses summing to {@code lossSoFar}: where a replacement resumes. Epoch and
      * position go into one 8-byte word with one release store, so a worker killed at any instant leaves a
      * position that belongs to the epoch it names.
      */

@@ -38,7 +38,7 @@ public final class WeightFileLayout
     /** "HOGWILDW" in ASCII, read as a little-endian long. */
     public static final long MAGIC = 0x57444C4957474F48L;
     /** Format version; a reader refuses any other. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Written to the version field when the coordinator failed before the file became ready. */
     public static final int VERSION_FAILED = -1;
     /** {@link #VALUE_TYPE_OFFSET} code for IEEE-754 float32 weights, the only type so far. */
@@ -65,11 +65,13 @@ public final class WeightFileLayout
     public static final int REGULARISATION_OFFSET_OFFSET = WEIGHTS_OFFSET_OFFSET + SIZE_OF_LONG;
     /** Consecutive training rows that are dealt to a worker and walked together ({@code DataSplit}). */
     public static final int SHUFFLE_BLOCK_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
+    /** Blocks in a chunk, the unit of work that workers claim ({@code EpochChunks}). */
+    public static final int CHUNK_BLOCKS_OFFSET = SHUFFLE_BLOCK_OFFSET + SIZE_OF_INT;
     /**
      * CRC-32C of the configuration bytes {@code [0, CONFIGURATION_CHECKSUM_OFFSET)} with the version field
      * read as zero: a reader refuses a header that does not match it.
      */
-    public static final int CONFIGURATION_CHECKSUM_OFFSET = SHUFFLE_BLOCK_OFFSET + SIZE_OF_LONG;
+    public static final int CONFIGURATION_CHECKSUM_OFFSET = CHUNK_BLOCKS_OFFSET + SIZE_OF_INT;
     public static final int CONFIGURATION_END = CONFIGURATION_CHECKSUM_OFFSET + SIZE_OF_LONG;
 
     // Control section: the only fields written after the file is ready, all with ordered stores.
@@ -81,7 +83,12 @@ public final class WeightFileLayout
     public static final int COORDINATOR_HEARTBEAT_MS_OFFSET = STEP_SIZE_OFFSET + SIZE_OF_DOUBLE;
     public static final int SAMPLES_TOTAL_OFFSET = COORDINATOR_HEARTBEAT_MS_OFFSET + SIZE_OF_LONG;
     public static final int EPOCHS_COMPLETED_OFFSET = SAMPLES_TOTAL_OFFSET + SIZE_OF_LONG;
-    public static final int CONTROL_END = EPOCHS_COMPLETED_OFFSET + SIZE_OF_LONG;
+    /**
+     * The next chunk of the released epoch that no worker has taken: the coordinator sets it to 0 before it
+     * releases an epoch, and each worker takes a chunk by adding 1 (an atomic get-and-add).
+     */
+    public static final int NEXT_CHUNK_OFFSET = EPOCHS_COMPLETED_OFFSET + SIZE_OF_LONG;
+    public static final int CONTROL_END = NEXT_CHUNK_OFFSET + SIZE_OF_LONG;
 
     /**
      * The lock word of {@code --sync lock}: 0 when free, else the owning worker's index + 1. It has a cache
@@ -102,13 +109,19 @@ public final class WeightFileLayout
     public static final int SLOT_EPOCH_LOSS_SUM_OFFSET = SLOT_STATE_OFFSET + SIZE_OF_LONG;
     public static final int SLOT_EPOCH_SAMPLES_OFFSET = SLOT_EPOCH_LOSS_SUM_OFFSET + SIZE_OF_DOUBLE;
     public static final int SLOT_START_TIMESTAMP_MS_OFFSET = SLOT_EPOCH_SAMPLES_OFFSET + SIZE_OF_LONG;
-    /** Samples of the current epoch's shuffled shard trained so far: where a replacement worker resumes. */
+    /** Samples of the current epoch that this worker has trained so far: where a replacement worker resumes. */
     public static final int SLOT_EPOCH_POSITION_OFFSET = SLOT_START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
     /** The progressive loss summed over those samples. */
     public static final int SLOT_EPOCH_LOSS_SO_FAR_OFFSET = SLOT_EPOCH_POSITION_OFFSET + SIZE_OF_LONG;
     /** Times the coordinator replaced this slot's worker (the one field of a slot the coordinator writes). */
     public static final int SLOT_RESTARTS_OFFSET = SLOT_EPOCH_LOSS_SO_FAR_OFFSET + SIZE_OF_DOUBLE;
-    public static final int SLOT_END = SLOT_RESTARTS_OFFSET + SIZE_OF_LONG;
+    /**
+     * {@code (position << 32) | (chunk + 1)}: the chunk this worker took when it had trained {@code position}
+     * samples of the epoch; 0 when it took none since its last epoch. Still unfinished while the epoch
+     * position equals {@code position}: a replacement trains it first.
+     */
+    public static final int SLOT_CLAIM_OFFSET = SLOT_RESTARTS_OFFSET + SIZE_OF_LONG;
+    public static final int SLOT_END = SLOT_CLAIM_OFFSET + SIZE_OF_LONG;
 
     /** Largest worker count a file can describe. */
     public static final int MAX_WORKERS = 4096;

@@ -7,7 +7,7 @@ public enum WorkerState
     NOT_STARTED(0),
     /** Attached, waiting for the coordinator to release the next epoch. */
     WAITING(1),
-    /** Running an epoch over its shard. */
+    /** Training the chunks of an epoch. */
     TRAINING(2),
     /** Exited normally after the stop command. */
     EXITED(3),

@@ -29,10 +29,11 @@ class WeightFileLayoutTest
         assertEquals(88, WEIGHTS_OFFSET_OFFSET);
         assertEquals(96, REGULARISATION_OFFSET_OFFSET);
         assertEquals(104, SHUFFLE_BLOCK_OFFSET);
+        assertEquals(108, CHUNK_BLOCKS_OFFSET);
         assertEquals(112, CONFIGURATION_CHECKSUM_OFFSET);
         assertTrue(CONFIGURATION_END <= CONTROL_OFFSET);
         assertEquals(0x57444C4957474F48L, MAGIC);
-        assertEquals(1, VERSION);
+        assertEquals(2, VERSION);
     }
 
     @Test
@@ -46,6 +47,7 @@ class WeightFileLayoutTest
         assertEquals(152, COORDINATOR_HEARTBEAT_MS_OFFSET);
         assertEquals(160, SAMPLES_TOTAL_OFFSET);
         assertEquals(168, EPOCHS_COMPLETED_OFFSET);
+        assertEquals(176, NEXT_CHUNK_OFFSET);
         assertEquals(192, LOCK_OFFSET);
         assertTrue(CONTROL_END <= LOCK_OFFSET);
         assertTrue(CONTROL_END <= WORKER_SLOTS_OFFSET);
@@ -69,6 +71,7 @@ class WeightFileLayoutTest
         assertEquals(64, SLOT_EPOCH_POSITION_OFFSET);
         assertEquals(72, SLOT_EPOCH_LOSS_SO_FAR_OFFSET);
         assertEquals(80, SLOT_RESTARTS_OFFSET);
+        assertEquals(88, SLOT_CLAIM_OFFSET);
         assertTrue(SLOT_END <= WORKER_SLOT_LENGTH);
     }
 

@@ -25,7 +25,7 @@ class WeightFileTest
     static WeightFile.Config config(final long dimension, final int workers)
     {
         return new WeightFile.Config(dimension, workers, Loss.LOGISTIC, 4, SyncMode.LOCKFREE, 42, 0.25, 1e-5,
-            ProcessHandle.current().pid(), 1234, 1000, 16);
+            ProcessHandle.current().pid(), 1234, 1000, 16, 4);
     }
 
     @Test
@@ -43,6 +43,38 @@ class WeightFileTest
             assertEquals(0, reader.workerEpochPosition(1, 8), "the next epoch starts at 0");
             assertEquals(0.0, reader.workerEpochLossSoFar(1, 8));
             assertEquals(0, reader.workerEpochPosition(2, 7), "another slot's progress is its own");
+        }
+    }
+
+    @Test
+    void shouldHandOutEachChunkOnceAnEpochAndKeepAnUncountedOneForAReplacement()
+    {
+        final Path path = dir.resolve("chunks.bin");
+        try (WeightFile created = WeightFile.create(path, config(5, 3), new float[5]);
+            WeightFile reader = WeightFile.open(path, true))
+        {
+            assertEquals(4, reader.chunkBlocks());
+            created.releaseEpoch(1, 0.5);
+            assertEquals(0, reader.takeChunk());
+            assertEquals(1, created.takeChunk(), "a second mapping sees the first take");
+            assertEquals(2, reader.chunksTaken());
+
+            // Worker 1 took chunk 1 after 4096 samples: unfinished while its position stays there.
+            created.workerEpochProgress(1, 1, 4096, 1.0);
+            created.workerClaim(1, 4096, 1);
+            assertEquals(1, reader.workerUnfinishedChunk(1, reader.workerEpochPosition(1, 1)));
+            assertEquals(-1, reader.workerUnfinishedChunk(0, reader.workerEpochPosition(0, 1)), "slot 0 took none");
+            created.workerEpochProgress(1, 1, 8192, 2.0);
+            assertEquals(-1, reader.workerUnfinishedChunk(1, reader.workerEpochPosition(1, 1)), "counted: finished");
+
+            // A claim made at position 0 is unfinished until the position moves, and gone at the barrier.
+            created.workerClaim(2, 0, 0);
+            assertEquals(0, reader.workerUnfinishedChunk(2, reader.workerEpochPosition(2, 1)));
+            created.workerEpochDone(2, 1, 0.0, 0);
+            assertEquals(-1, reader.workerUnfinishedChunk(2, reader.workerEpochPosition(2, 2)));
+
+            created.releaseEpoch(2, 0.4);
+            assertEquals(0, reader.takeChunk(), "every chunk is untaken again in the next epoch");
         }
     }
 

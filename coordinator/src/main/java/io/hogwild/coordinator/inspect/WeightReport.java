@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WorkerState;
@@ -42,6 +43,9 @@ public final class WeightReport
         report.put("command", file.command().name());
         report.put("epoch", file.epoch());
         report.put("epochs_completed", file.epochsCompleted());
+        final long chunks = EpochChunks.count(file.trainRows(), file.shuffleBlock(), file.chunkBlocks());
+        report.put("chunks_taken", Math.min(file.chunksTaken(), chunks));
+        report.put("chunk_count", chunks);
         report.put("step_size", file.stepSize());
         report.put("samples_total", file.samplesTotal());
         report.put("loss", file.loss().cliName());
@@ -171,8 +175,9 @@ public final class WeightReport
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%s  (format v%s, float32, dim %s)%n", report.get("file"),
             report.get("version"), report.get("dim")));
-        out.append(String.format(Locale.ROOT, "state %s  command %s  epoch %s (completed %s)  step %.4g  samples %s%n",
-            report.get("state"), report.get("command"), report.get("epoch"), report.get("epochs_completed"),
+        out.append(String.format(Locale.ROOT, "state %s  command %s  epoch %s (completed %s, chunks taken %s of %s)  " +
+            "step %.4g  samples %s%n", report.get("state"), report.get("command"), report.get("epoch"),
+            report.get("epochs_completed"), report.get("chunks_taken"), report.get("chunk_count"),
             ((Number)report.get("step_size")).doubleValue(), report.get("samples_total")));
         out.append(String.format(Locale.ROOT, "loss %s  sync %s%s  batch %s  lambda %s  seed %s  train rows %s%n",
             report.get("loss"), report.get("sync"), !report.containsKey("lock_owner") ? "" :
