@@ -46,18 +46,29 @@ class WorkerTest
         }
     }
 
-    @Test
-    @Timeout(30)
-    void shouldTrainEachReleasedEpochThenStopOnCommand() throws Exception
+    /** 3,000 rows over 200 features, a tenth held out (seed 7). */
+    private Dataset rows() throws java.io.IOException
     {
         final Path dataPath = dir.resolve("d.hwd");
         DatasetWriter.write(dataPath, List.of(new SyntheticData(200, 10, 1).generate(3_000, 2)), 200,
             SourceInfo.GENERATED);
-        try (Dataset data = Dataset.open(dataPath);
-            WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
-                1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
-                DataSplit.trainRows(data, 7, 0.1), 8, 16),
-                Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
+        return Dataset.open(dataPath);
+    }
+
+    /** A weight file for two workers: blocks of 8 rows, 16 blocks a chunk. */
+    private WeightFile weightFile(final Dataset data)
+    {
+        return WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE, 1,
+            SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
+            DataSplit.trainRows(data, 7, 0.1), 8, 16), Regularisation.coefficients(data, 7, 0.1, 1e-6, 200));
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldTrainEachReleasedEpochThenStopOnCommand() throws Exception
+    {
+        try (Dataset data = rows();
+            WeightFile file = weightFile(data))
         {
             final Worker worker = new Worker(file, data, 1);
             final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(worker::run);
@@ -101,14 +112,8 @@ class WorkerTest
     @Timeout(30)
     void shouldHaveAReplacementFinishTheChunkItsPredecessorTookThenTakeTheRest() throws Exception
     {
-        final Path dataPath = dir.resolve("d.hwd");
-        DatasetWriter.write(dataPath, List.of(new SyntheticData(200, 10, 1).generate(3_000, 2)), 200,
-            SourceInfo.GENERATED);
-        try (Dataset data = Dataset.open(dataPath);
-            WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(200, 2, Loss.HINGE,
-                1, SyncMode.LOCKFREE, 7, 0.1, 1e-6, ProcessHandle.current().pid(), System.currentTimeMillis(),
-                DataSplit.trainRows(data, 7, 0.1), 8, 16),
-                Regularisation.coefficients(data, 7, 0.1, 1e-6, 200)))
+        try (Dataset data = rows();
+            WeightFile file = weightFile(data))
         {
             final EpochChunks chunks = new EpochChunks(data, 7, 0.1, 8, 16);
             assertTrue(chunks.count() > 4, chunks.count() + " chunks");
