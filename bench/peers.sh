@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-run benchmark against the peers a user would otherwise run, on the same RCV1-shaped data in one
 # run (text that no one has converted yet), printing the ratios:
-#   - per core: one hogwild worker process's samples/s against scikit-learn's SGDClassifier(hinge, alpha=1e-6)
+#   - per core: one hogwild worker process's samples/s against scikit-learn's SGDClassifier(hinge, alpha=1e-6),
+#     R rounds of the two alternating (scikit-learn loads the text once), each round's ratio and the median
 #   - end to end: hogwild from LIBSVM text to test accuracy (conversion and JVM start-up included) against
 #     liblinear-train -s 2 -c 1 (exact dual solver) + liblinear-predict
 #   - parse speed of the converter (MB/s of text)
@@ -10,16 +11,17 @@
 # loss, scikit-learn's alpha is the same quantity, and liblinear's C = 1 is lambda = 1 / (C n) ~ 1.4e-6 here.
 # Both hogwild runs train E epochs (5: enough to pass liblinear's accuracy on this data), as scikit-learn
 # does; the end-to-end one with early stopping as by default.
-#   bench/peers.sh [--rows N] [--epochs E] [--procs P] [--lambda L]
+#   bench/peers.sh [--rows N] [--epochs E] [--procs P] [--lambda L] [--rounds R]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=781265; test_rows=23149; epochs=5; procs=2; lambda=1e-6
+rows=781265; test_rows=23149; epochs=5; procs=2; lambda=1e-6; rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
     --epochs) epochs=$2; shift 2 ;;
     --procs) procs=$2; shift 2 ;;
     --lambda) lambda=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +48,7 @@ hog_rate=$(number samples_per_second "$work/e2e/summary.json")
 start=$(seconds)
 ./run.sh convert "$work/rcv1.train.libsvm" -o "$work/again.hwd" >/dev/null
 conv=$(echo "$(seconds) - $start" | bc -l)
-# --- one worker process: samples/s per core ----------------------------------------------------------
+# --- one worker process: samples/s per core (alone here; beside scikit-learn below) -------------------
 ./run.sh -q --data "$work/rcv1.train.libsvm" --test "$work/rcv1.test.libsvm" --procs 1 --epochs "$epochs" \
   --lambda "$lambda" --patience 0 --out "$work/one" >/dev/null
 one_rate=$(number samples_per_second "$work/one/summary.json")
@@ -74,21 +76,34 @@ fi
 # --- scikit-learn ------------------------------------------------------------------------------------
 py=/usr/bin/python3
 if [ -x "$py" ] && "$py" -c 'import sklearn' >/dev/null 2>&1; then
-  "$py" - "$work/rcv1.train.libsvm" "$work/rcv1.test.libsvm" "$epochs" "$lambda" > "$work/sklearn.txt" <<'PY'
-import sys, time
+  # Loads the text once, then alternates R rounds of one hogwild worker process and a scikit-learn fit, so that
+  # each ratio is of two runs made minutes apart at most (the machine's speed drifts over a run of this script).
+  export PEERS_WORK="$work" PEERS_LAMBDA="$lambda"
+  "$py" - "$work/rcv1.train.libsvm" "$work/rcv1.test.libsvm" "$epochs" "$lambda" "$rounds" > "$work/sklearn.txt" <<'PY'
+import json, os, subprocess, sys, time
 from sklearn.datasets import load_svmlight_file
 from sklearn.linear_model import SGDClassifier
-train, test, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+train, test, epochs, alpha, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 t = time.time(); X, y = load_svmlight_file(train, n_features=47236); load = time.time() - t
 Xt, yt = load_svmlight_file(test, n_features=47236)
-clf = SGDClassifier(loss="hinge", alpha=float(sys.argv[4]), max_iter=epochs, tol=None, random_state=1)
-t = time.time(); clf.fit(X, y); fit = time.time() - t
-print(f"{X.shape[0] * epochs / fit:.0f} {clf.score(Xt, yt):.4f} {fit:.2f} {load:.2f}")
+for r in range(1, rounds + 1):
+    out = os.path.join(os.environ["PEERS_WORK"], f"one-{r}")
+    subprocess.run(["./run.sh", "-q", "--data", train, "--test", test, "--procs", "1", "--epochs", str(epochs),
+                    "--lambda", os.environ["PEERS_LAMBDA"], "--patience", "0", "--out", out],
+                   check=True, stdout=subprocess.DEVNULL)
+    hog = json.load(open(os.path.join(out, "summary.json")))["samples_per_second"]
+    clf = SGDClassifier(loss="hinge", alpha=alpha, max_iter=epochs, tol=None, random_state=1)
+    t = time.time(); clf.fit(X, y); fit = time.time() - t
+    rate = X.shape[0] * epochs / fit
+    print(f"{r} {hog} {rate:.0f} {hog / rate:.3f} {clf.score(Xt, yt):.4f} {fit:.2f} {load:.2f}", flush=True)
 PY
-  read -r sk_rate sk_acc sk_fit sk_load < "$work/sklearn.txt"
-  printf 'scikit-learn SGDClassifier(hinge, alpha=%s), %s epochs: %s samples/s (fit %s s, load %s s), test accuracy %s\n' \
-    "$lambda" "$epochs" "$sk_rate" "$sk_fit" "$sk_load" "$sk_acc"
-  printf 'RATIO per core: hogwild 1 worker / scikit-learn = %.2fx (target >= 3x)\n' "$(echo "$one_rate / $sk_rate" | bc -l)"
+  while read -r r hog sk_rate ratio sk_acc sk_fit sk_load; do
+    printf 'round %s: hogwild 1 worker %s samples/s, scikit-learn SGDClassifier(hinge, alpha=%s) %s samples/s (fit %s s), test accuracy %s: RATIO %.2fx\n' \
+      "$r" "$hog" "$lambda" "$sk_rate" "$sk_fit" "$sk_acc" "$ratio"
+  done < "$work/sklearn.txt"
+  printf 'RATIO per core, median of %s rounds: hogwild 1 worker / scikit-learn = %.2fx (target >= 3x); scikit-learn loaded the text in %s s\n' \
+    "$rounds" "$(cut -d' ' -f4 "$work/sklearn.txt" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')" \
+    "$(head -1 "$work/sklearn.txt" | cut -d' ' -f7)"
 else
   echo "scikit-learn: skipped (install the Debian package python3-sklearn)"
 fi

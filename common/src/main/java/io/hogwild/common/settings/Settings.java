@@ -38,7 +38,7 @@ import io.hogwild.common.sgd.SyncMode;
  * @param dim           number of features; 0 takes the largest index of the train and test files
  * @param out           run directory; null for {@code runs/<timestamp>}
  * @param sync          how workers synchronise their writes
- * @param shuffleBlock  consecutive training rows dealt to a worker and walked together
+ * @param shuffleBlock  consecutive training rows walked together (the blocks of the shuffled order)
  * @param onWorkerFailure what to do when a worker process dies or stops beating mid-run
  * @param quiet         print only the summary
  */
@@ -112,7 +112,7 @@ public record Settings(
         new Option("dim", "D", "0", "Number of features (0: the largest index in the train and test files)"),
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
         new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!, hot updates stored every 256 samples with 2+ workers), lockfree-eager (every update stored at once), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
-        new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows dealt to a worker and walked together, in shuffled block order (1: shuffle single rows)"),
+        new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows walked together, the blocks in a new shuffled order each epoch (1: shuffle single rows)"),
         new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its work of the epoch) or fail (stop the run)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));
 

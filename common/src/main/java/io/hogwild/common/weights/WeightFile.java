@@ -287,7 +287,7 @@ public final class WeightFile implements AutoCloseable
         return buffer.getLong(START_TIMESTAMP_MS_OFFSET);
     }
 
-    /** Consecutive training rows dealt and walked together (see {@code DataSplit}). */
+    /** Consecutive training rows walked together (see {@code DataSplit}). */
     public int shuffleBlock()
     {
         return buffer.getInt(SHUFFLE_BLOCK_OFFSET);

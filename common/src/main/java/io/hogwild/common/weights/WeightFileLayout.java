@@ -63,7 +63,7 @@ public final class WeightFileLayout
     public static final int TRAIN_ROWS_OFFSET = START_TIMESTAMP_MS_OFFSET + SIZE_OF_LONG;
     public static final int WEIGHTS_OFFSET_OFFSET = TRAIN_ROWS_OFFSET + SIZE_OF_LONG;
     public static final int REGULARISATION_OFFSET_OFFSET = WEIGHTS_OFFSET_OFFSET + SIZE_OF_LONG;
-    /** Consecutive training rows that are dealt to a worker and walked together ({@code DataSplit}). */
+    /** Consecutive training rows walked together, the blocks of the epoch's shuffled order ({@code DataSplit}). */
     public static final int SHUFFLE_BLOCK_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
     /** Blocks in a chunk, the unit of work that workers claim ({@code EpochChunks}). */
     public static final int CHUNK_BLOCKS_OFFSET = SHUFFLE_BLOCK_OFFSET + SIZE_OF_INT;
