@@ -262,6 +262,13 @@ public final class TrainingRun
             settings.shuffleBlock());
     }
 
+    /** The workers' cold store interval: whole intervals in a chunk ({@link Deferral#coldStoreSamplesInChunks}). */
+    private int coldStoreSamples(final Dataset train)
+    {
+        return Deferral.coldStoreSamplesInChunks(Deferral.of(settings.sync(), workerCount(), train)
+            .coldStoreSamples(workerCount(), train), chunkBlocks(train) * settings.shuffleBlock());
+    }
+
     /**
      * Refuses a worker count whose JVMs would not fit in the memory available now (Linux's MemAvailable):
      * each worker process takes its own heap and non-heap memory, while the mapped dataset and weights are
@@ -481,7 +488,7 @@ public final class TrainingRun
             deferral == Deferral.NONE ? "" : deferral == Deferral.HOT ?
                 String.format(Locale.ROOT, " (hot updates stored every %d samples)", Deferral.HOT_STORE_SAMPLES) :
                 String.format(Locale.ROOT, " (hot updates stored every %d samples, the others every %,d)",
-                    Deferral.HOT_STORE_SAMPLES, deferral.coldStoreSamples(procs, train)),
+                    Deferral.HOT_STORE_SAMPLES, coldStoreSamples(train)),
             settings.loss().cliName(), runDir));
 
         final Thread heartbeat = startCoordinatorHeartbeat(file);
@@ -623,6 +630,13 @@ public final class TrainingRun
                     samples += file.workerEpochSamples(i);
                 }
                 samplesTotal += samples;
+                if (samples != trainRows)
+                {
+                    // Only a worker killed between taking a chunk and recording its claim leaves this (one chunk short).
+                    log.accept(String.format(Locale.ROOT, "warning: epoch %d trained %,d samples of %,d training rows: " +
+                        "a worker that died between taking a chunk and recording it lost that chunk", epoch, samples,
+                        trainRows));
+                }
                 file.epochCompleted(epoch, samplesTotal);
                 trainLoss = lossSum / samples;
                 validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
@@ -706,7 +720,7 @@ public final class TrainingRun
         final Deferral deferral = Deferral.of(settings.sync(), file.workerCount(), train);
         summary.put("deferral", deferral.name().toLowerCase(Locale.ROOT));
         summary.put("hot_store_samples", deferral == Deferral.NONE ? 0 : Deferral.HOT_STORE_SAMPLES);
-        summary.put("cold_store_samples", deferral.coldStoreSamples(file.workerCount(), train));
+        summary.put("cold_store_samples", coldStoreSamples(train));
         summary.put("loss", settings.loss().cliName());
         summary.put("worker_pids", workerPids());
         summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());

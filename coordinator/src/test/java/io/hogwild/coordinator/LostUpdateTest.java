@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lock and atomic (and filelock) lose no update; lock-free may. Two workers, as processes and as threads,
- * each add exactly 1 to every weight of every row of their shard (the lost-update probe over Zipf-distributed
+ * each add exactly 1 to every weight of every row of the chunks they take (the lost-update probe over Zipf-distributed
  * features, so that the frequent ones collide); the weights must then sum to the rows' non-zeros exactly.
  */
 @ExtendWith(IsolatedRuns.class)

@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Under the default {@code --on-worker-failure restart}, a worker killed with {@code kill -9} (or stopped, so
- * that its heartbeat stands still) mid-run is replaced; the replacement finishes the shard from where the
- * slot says the dead one stopped, so the run completes every epoch with every sample trained once an epoch.
+ * that its heartbeat stands still) mid-run is replaced; the replacement goes on from what the slot says the
+ * dead one trained (its unfinished chunk first), so the run completes every epoch with every sample trained
+ * once an epoch.
  */
 @ExtendWith(IsolatedRuns.class)
 class WorkerRestartTest
@@ -65,7 +66,7 @@ class WorkerRestartTest
         assertEquals(EPOCHS, number(summary, "epochs"), summary);
         assertEquals(1, number(summary, "worker_restarts"), summary);
         assertEquals(EPOCHS * number(summary, "train_rows"), number(summary, "samples_total"),
-            "every training row once an epoch, the dead worker's shard finished by its replacement: " + summary);
+            "every training row once an epoch, the dead worker's chunk finished by its replacement: " + summary);
         assertTrue(number(summary, "val_accuracy") > 0.8, summary);
         assertTrue(err.contains("worker 0 (pid " + victim + ")") && err.contains("replaced it (restart 1)"), err);
         // A dead process is seen at once; a stopped one once its heartbeat stood still for 2 s.

@@ -21,8 +21,9 @@ import org.agrona.concurrent.IdleStrategy;
  * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
  * coordinator releases the next epoch, takes the epoch's chunks ({@link EpochChunks}) one at a time from
  * the counter that all workers share, trains each with the shared {@link SgdKernel}, and when none is left
- * arrives at the barrier by publishing the epoch in its slot. After each chunk it publishes its progress,
- * beats its heartbeat and obeys the stop command.
+ * arrives at the barrier by publishing the epoch in its slot. After each chunk it publishes its progress;
+ * after each chunk and each piece of a long one (4,096 samples, or the cold store interval) it beats its
+ * heartbeat and obeys the stop command.
  *
  * <p>Everything it learns from the coordinator comes through the weight file: no socket, pipe or message.
  */
@@ -52,6 +53,8 @@ public final class Worker
     private final EpochChunks chunks;
     /** The rows of the chunk being trained. */
     private final int[] rows;
+    /** Samples of a chunk trained by one {@link SgdKernel#train} call. */
+    private final int pieceSamples;
     private final long coordinatorPid;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
     private final StalenessWatch coordinatorHeartbeat = new StalenessWatch();
@@ -79,12 +82,16 @@ public final class Worker
             WeightRegionFileLock.open(file.path(), file.weightsOffset(), file.dimension() * Float.BYTES, waitCheck) :
             null;
         final UpdateGuard guard = sync == SyncMode.LOCK ? file.weightLock(index, waitCheck) : fileLock;
-        final Deferral deferral = Deferral.of(sync, file.workerCount(), data);
-        final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount(), data);
-        this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
-            guard, deferral, coldStoreSamples);
         this.chunks = new EpochChunks(data, file.seed(), file.validationFraction(), file.shuffleBlock(),
             file.chunkBlocks());
+        final Deferral deferral = Deferral.of(sync, file.workerCount(), data);
+        final int coldStoreSamples = Deferral.coldStoreSamplesInChunks(
+            deferral.coldStoreSamples(file.workerCount(), data), chunks.maxRows());
+        this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
+            guard, deferral, coldStoreSamples);
+        // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
+        // which the worker beats its heartbeat and obeys the stop command.
+        this.pieceSamples = coldStoreSamples > 0 ? coldStoreSamples : EpochChunks.CHUNK_SAMPLES;
         this.rows = new int[chunks.maxRows()];
         final long trainRows = chunks.trainRows();
         if (trainRows != file.trainRows())
@@ -190,30 +197,48 @@ public final class Worker
                 file.workerClaim(index, position, chunk);
             }
             final int n = chunks.rows(chunk, rows);
-            try
+            for (int from = 0; from < n; from += pieceSamples)
             {
-                lossSum += kernel.train(rows, 0, n, step);
-            }
-            catch (final WaitAbandonedException ex)
-            {
-                return file.command() == Command.STOP ? Outcome.STOPPED : Outcome.COORDINATOR_GONE;
+                try
+                {
+                    lossSum += kernel.train(rows, from, Math.min(n, from + pieceSamples), step);
+                }
+                catch (final WaitAbandonedException ex)
+                {
+                    return file.command() == Command.STOP ? Outcome.STOPPED : Outcome.COORDINATOR_GONE;
+                }
+                if (from + pieceSamples < n)
+                {
+                    final Outcome cut = look();
+                    if (cut != null)
+                    {
+                        return cut;
+                    }
+                }
             }
             samplesDone += n;
             position += n;
             file.workerEpochProgress(index, epoch, position, lossSum);
             file.workerSamplesDone(index, samplesDone);
             chunk = -1;
-            if (file.command() == Command.STOP)
+            final Outcome cut = look();
+            if (cut != null)
             {
-                return Outcome.STOPPED;
-            }
-            if (!beat(System.nanoTime()))
-            {
-                return Outcome.COORDINATOR_GONE;
+                return cut;
             }
         }
         file.workerEpochDone(index, epoch, lossSum, position);
         return null;
+    }
+
+    /** Between two pieces of work: null to go on, else why to stop (the stop command, a coordinator gone). */
+    private Outcome look()
+    {
+        if (file.command() == Command.STOP)
+        {
+            return Outcome.STOPPED;
+        }
+        return beat(System.nanoTime()) ? null : Outcome.COORDINATOR_GONE;
     }
 
     /**

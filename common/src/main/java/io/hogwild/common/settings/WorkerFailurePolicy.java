@@ -5,7 +5,7 @@ import java.util.Locale;
 /** What the coordinator does when a worker process dies or stops beating during an epoch. */
 public enum WorkerFailurePolicy
 {
-    /** Start a replacement that finishes the worker's shard from where the slot says it stopped. */
+    /** Start a replacement that goes on from what the slot says the worker trained, its unfinished chunk first. */
     RESTART,
     /** Stop the run: every other worker exits, the state says failed, no summary, a non-zero exit. */
     FAIL;

@@ -53,6 +53,23 @@ public enum Deferral
     }
 
     /**
+     * The cold store interval of a worker whose chunks hold {@code chunkSamples} samples: the whole number of
+     * intervals in a chunk that comes nearest {@code coldStoreSamples} ({@link #coldStoreSamples}), so that a
+     * chunk ends on a store (each {@link SgdKernel#train} call ends with one) instead of storing twice
+     * within a few samples when the block length does not divide the interval. 0 when the kernel does not
+     * defer its cold updates.
+     */
+    public static int coldStoreSamplesInChunks(final int coldStoreSamples, final int chunkSamples)
+    {
+        if (coldStoreSamples == 0)
+        {
+            return 0;
+        }
+        final int intervals = (int)Math.max(1, Math.round((double)chunkSamples / coldStoreSamples));
+        return (chunkSamples + intervals - 1) / intervals;
+    }
+
+    /**
      * The samples a worker trains per {@link SgdKernel#train} call: at least {@code minimum}, and with a cold
      * store interval a whole number of them, since every call ends with a store and one cut short would store
      * early.

@@ -506,7 +506,7 @@ public final class WeightFile implements AutoCloseable
 
     /**
      * Worker {@code index} took chunk {@code chunk} when it had trained {@code position} samples of its current
-     * epoch. Recorded right after the take: a worker killed between the two (one store apart) loses that
+     * epoch. Recorded right after the take: a worker killed between the two (a few instructions apart) loses that
      * chunk for the epoch; killed later, its replacement trains the chunk again ({@link #workerUnfinishedChunk}).
      */
     public void workerClaim(final int index, final int position, final int chunk)
