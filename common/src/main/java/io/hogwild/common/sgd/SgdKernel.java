@@ -21,12 +21,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * each applies with {@code step / B}.
  *
  * <p><b>One walk where the loss is flat.</b> The shrink does not depend on the margin, so with a batch of one
- * (the default) and in every mode but atomic and eager lock-free a row is walked once for both: each weight is
- * read for the margin and shrunk in the same visit. A second walk subtracts {@code step * l'(m) * y * x_u}
+ * (the default), wherever no other worker can write a weight between a walk's load and store (under a lock,
+ * into private copies, or alone), a row is walked once for both: each weight is read for the margin and
+ * shrunk in the same visit. A second walk subtracts {@code step * l'(m) * y * x_u}
  * only when {@code l'(m) != 0}; the hinge loss is flat past the margin, so most samples of a model that has
  * learnt something cost one walk. The weights are those of the two-walk order to the bit
  * ({@code w - shrink * w}, then {@code - step * l'(m) * y * x_u}, in float either way). Eager lock-free
- * keeps the two walks of Hogwild!'s paper: see {@link #fused}.
+ * and the kernels of {@link Deferral#HOT}, whose cold entries are shared, keep the two walks of Hogwild!'s
+ * paper (the constructor says why).
  *
  * <p>How the shared weights are read and written depends on the {@link SyncMode}:
  * <ul>
@@ -123,10 +125,7 @@ public final class SgdKernel
      */
     private final UnsafeBuffer cold;
     private final int coldStoreInterval;
-    /**
-     * One sample at a time, neither atomic nor eager: {@link #sample} walks its row once for the margin and the
-     * shrink.
-     */
+    /** One sample at a time where no other worker races the walks' stores: see the constructor. */
     private final boolean fused;
     private boolean coldCopyTaken;
     private int samplesSinceStore;
@@ -201,10 +200,14 @@ public final class SgdKernel
                 "not " + coldStoreSamples);
         }
         this.coldStoreInterval = coldStoreSamples;
-        // Eager Hogwild! keeps the paper's one read-modify-write a coordinate: with the shared weights written in
-        // both walks, a sample inside the margin would open two windows for another worker's update to be lost
-        // in, not one (the lost-update probe: 3.0-4.0 % against 0.6-1.0 % with 2 workers).
-        this.fused = batchSize == 1 && !atomicUpdates && sync != SyncMode.LOCKFREE_EAGER;
+        // Fused only where no other worker can write a weight between a walk's load and store: under the lock,
+        // into private copies (every update deferred), or alone (lock-free without deferral is a run of one
+        // worker). Where the walks store to shared weights that others write too (eager Hogwild!, the cold
+        // entries of Deferral.HOT), a sample inside the margin would store each weight twice, two windows for
+        // another worker's update to be lost in instead of one: eager's lost-update probe rose from 0.6-1.0 %
+        // to 3.0-4.0 % with 2 workers. Those keep the paper's one read-modify-write a coordinate.
+        this.fused = batchSize == 1 &&
+            (guard != null || cold != null || (sync == SyncMode.LOCKFREE && deferral == Deferral.NONE));
     }
 
     /** Zeroed memory off the Java heap (see the class comment for why not a byte array). */
@@ -573,7 +576,7 @@ public final class SgdKernel
         return sum;
     }
 
-    /** The hot entries {@code [from, end)}, into this kernel's copy and its changes. */
+    /** The hot entries {@code [from, end)}, into this kernel's copy. */
     private void updateDeferred(final long from, final long end, final float stepGradient, final float stepF)
     {
         final Dataset data = this.data;
@@ -589,7 +592,7 @@ public final class SgdKernel
         }
     }
 
-    /** The cold entries {@code [from, end)}, into this kernel's cold copy and its changes. */
+    /** The cold entries {@code [from, end)}, into this kernel's cold copy. */
     private void updateCold(final long from, final long end, final float stepGradient, final float stepF)
     {
         final Dataset data = this.data;
