@@ -96,4 +96,16 @@ class DeferralTest
             assertEquals(Deferral.HOT, Deferral.of(SyncMode.LOCKFREE, 8, atBound));
         }
     }
+    @Test
+    void shouldCutAChunkIntoWholeColdStoreIntervalsNearestTheNominalOne()
+    {
+        assertEquals(0, Deferral.coldStoreSamplesInChunks(0, 4096), "no cold deferral, no interval");
+        assertEquals(16384, Deferral.coldStoreSamplesInChunks(16384, 16384), "two workers: one interval a chunk");
+        // Three workers: 32,768 / 3 = 10,922 samples, a chunk of 342 blocks of 32 = 10,944: one interval of 10,944.
+        assertEquals(10944, Deferral.coldStoreSamplesInChunks(10922, 10944));
+        // A chunk of one long block (2^20 rows) holds 64 intervals of 16,384.
+        assertEquals(16384, Deferral.coldStoreSamplesInChunks(16384, 1 << 20));
+        // Uneven: 3 intervals of at most 3,334 cover 10,000 (the last one shorter).
+        assertEquals(3334, Deferral.coldStoreSamplesInChunks(3300, 10000));
+    }
 }
