@@ -11,6 +11,7 @@ import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetLayout;
 import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Deferral;
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SgdKernel;
@@ -96,10 +97,11 @@ public final class DeferralExperiment
             final Deferral deferral = "hot".equals(variant) ? Deferral.HOT : "all".equals(variant) ? Deferral.ALL :
                 Deferral.NONE;
             final int interval = deferral.coldStoreSamples(threads, data);
-            final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
-                null, deferral, interval);
-            // Slices as a worker's (Worker.SLICE_SAMPLES: 4,096).
-            final int slice = Deferral.sliceSamples(4096, interval);
+            // "plain" is eager Hogwild!, as --sync lockfree-eager runs it (two walks a sample, not the fused one).
+            final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1,
+                "plain".equals(variant) ? SyncMode.LOCKFREE_EAGER : SyncMode.LOCKFREE, null, deferral, interval);
+            // Slices as a worker's pieces (EpochChunks.CHUNK_SAMPLES: 4,096).
+            final int slice = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, interval);
             final Runnable body = () ->
             {
                 final int[] order = new int[shard.length];

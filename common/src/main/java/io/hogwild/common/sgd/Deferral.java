@@ -27,9 +27,9 @@ public enum Deferral
     /** With {@link #ALL}, a store's pass over the dimension is at most 1/this of the interval's non-zeros. */
     static final int STORE_PASS_FRACTION = 4;
     /**
-     * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that a
-     * worker's slice (at least one interval) stays a fraction of a second on dense rows too: a worker beats
-     * its heartbeat and obeys the stop command between slices.
+     * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that a piece of
+     * a worker's chunk (one interval) stays a fraction of a second on dense rows too: a worker beats its
+     * heartbeat and obeys the stop command between pieces.
      */
     static final long MAX_INTERVAL_NON_ZEROS = 1L << 22;
     /** {@link #ALL} keeps 8 bytes a feature: at most this many features (32 MiB), else {@link #HOT}. */
@@ -70,9 +70,8 @@ public enum Deferral
     }
 
     /**
-     * The samples a worker trains per {@link SgdKernel#train} call: at least {@code minimum}, and with a cold
-     * store interval a whole number of them, since every call ends with a store and one cut short would store
-     * early.
+     * The samples of a chunk, at least: at least {@code minimum}, and with a cold store interval a whole number of
+     * them, since every {@link SgdKernel#train} call ends with a store and one cut short would store early.
      *
      * @param coldStoreSamples {@link #coldStoreSamples}, 0 when the kernel does not defer its cold updates
      */
