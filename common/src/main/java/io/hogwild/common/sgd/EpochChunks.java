@@ -12,7 +12,9 @@ import io.hogwild.common.data.Dataset;
  * run at different speeds finish an epoch together to within a chunk.
  *
  * <p>With one worker the order is exactly that of {@link DataSplit#blockOrder} over all the training rows
- * for worker 0, so a one-worker run trains what it trained when workers had fixed shards.
+ * for worker 0, so a one-worker run trains what it trained when workers had fixed shards (with a batch of
+ * one; larger mini-batches are cut where the kernel's calls end, which moved with the chunks unless the
+ * block length divides 4,096).
  *
  * <p>A worker holds two ints a block (where the block starts, and the epoch's order) and one int a row of a
  * chunk, not one a row: the rows of a chunk are found from their block's first row, skipping the rows held
