@@ -284,7 +284,8 @@ public final class TrainingRun
         final int procs = workerCount();
         final long perWorkerMb = WorkerProcess.footprintMb(
             EpochChunks.heapBytes(train.rows(), settings.shuffleBlock(), chunkBlocks(train)));
-        final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension)) >> 20;
+        final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension,
+            EpochChunks.count(train.rows(), settings.shuffleBlock(), chunkBlocks(train)))) >> 20;
         final long neededMb = procs * perWorkerMb + sharedMb;
         if (neededMb > availableMb)
         {
@@ -361,7 +362,8 @@ public final class TrainingRun
 
     private long checkWeightFileFits(final long dimension)
     {
-        if (WeightFileLayout.fileLength(workerCount(), dimension) > Integer.MAX_VALUE)
+        // The chunk-owner table (8 bytes a chunk of at least 4,096 rows) is left out: a few KB a million rows.
+        if (WeightFileLayout.fileLength(workerCount(), dimension, 0) > Integer.MAX_VALUE)
         {
             throw new SettingsException("dimension " + dimension + " (the largest feature index of the train and " +
                 "test data, or --dim) needs a weight file over 2 GiB, which this version cannot map");
@@ -632,10 +634,9 @@ public final class TrainingRun
                 samplesTotal += samples;
                 if (samples != trainRows)
                 {
-                    // Only a worker killed between taking a chunk and recording its claim leaves this (one chunk short).
-                    log.accept(String.format(Locale.ROOT, "warning: epoch %d trained %,d samples of %,d training rows: " +
-                        "a worker that died between taking a chunk and recording it lost that chunk", epoch, samples,
-                        trainRows));
+                    // Every chunk is taken once and finished by its taker or a replacement: this is a bug if seen.
+                    log.accept(String.format(Locale.ROOT, "warning: epoch %d trained %,d samples, not the %,d training " +
+                        "rows once each", epoch, samples, trainRows));
                 }
                 file.epochCompleted(epoch, samplesTotal);
                 trainLoss = lossSum / samples;

@@ -94,7 +94,7 @@ public final class Worker
         this.pieceSamples = coldStoreSamples > 0 ? coldStoreSamples : EpochChunks.CHUNK_SAMPLES;
         this.rows = new int[chunks.maxRows()];
         final long trainRows = chunks.trainRows();
-        if (trainRows != file.trainRows())
+        if (trainRows != file.trainRows() || chunks.count() != file.chunkCount())
         {
             throw new IllegalStateException(data.path() + " holds " + trainRows + " training rows, the run " +
                 file.trainRows() + ": the dataset file changed after the coordinator opened it");
@@ -183,18 +183,16 @@ public final class Worker
         chunks.shuffle(epoch);
         int position = file.workerEpochPosition(index, epoch);
         double lossSum = file.workerEpochLossSoFar(index, epoch);
-        int chunk = file.workerUnfinishedChunk(index, position);
+        int chunk = file.workerUnfinishedChunk(index, epoch, position);
         while (true)
         {
             if (chunk < 0)
             {
-                final long taken = file.takeChunk();
-                if (taken >= chunks.count())
+                chunk = file.takeChunk(index, epoch, position);
+                if (chunk < 0)
                 {
                     break;
                 }
-                chunk = (int)taken;
-                file.workerClaim(index, position, chunk);
             }
             final int n = chunks.rows(chunk, rows);
             for (int from = 0; from < n; from += pieceSamples)

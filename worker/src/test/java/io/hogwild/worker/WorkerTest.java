@@ -121,11 +121,9 @@ class WorkerTest
             final int firstRows = chunks.rows(0, new int[chunks.maxRows()]);
 
             file.releaseEpoch(1, 0.5);
-            assertEquals(0, file.takeChunk());
-            file.workerClaim(0, 0, 0);
+            assertEquals(0, file.takeChunk(0, 1, 0));
             file.workerEpochProgress(0, 1, firstRows, 1.0);
-            assertEquals(1, file.takeChunk());
-            file.workerClaim(0, firstRows, 1);
+            assertEquals(1, file.takeChunk(0, 1, firstRows));
 
             final Worker replacement = new Worker(file, data, 0);
             final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(replacement::run);
@@ -134,7 +132,7 @@ class WorkerTest
                 await(() -> file.workerEpochReached(0) == 1, 10_000, "epoch 1 at the barrier");
                 assertEquals(file.trainRows(), file.workerEpochSamples(0),
                     "chunk 0 counted once, chunk 1 trained by the replacement, and every chunk after it");
-                assertEquals(chunks.count(), Math.min(file.chunksTaken(), chunks.count()));
+                assertEquals(-1, file.takeChunk(1, 1, 0), "every chunk taken");
                 assertEquals(file.trainRows() - firstRows, file.workerSamplesDone(0), "what the replacement trained");
             }
             finally

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.SyncMode;
 import io.hogwild.common.sync.HeaderSpinLock;
@@ -86,7 +87,8 @@ public final class WeightFile implements AutoCloseable
         {
             throw new IllegalArgumentException("one regularisation coefficient per coordinate is needed");
         }
-        final long length = fileLength(config.workerCount(), config.dimension());
+        final long chunkCount = EpochChunks.count(config.trainRows(), config.shuffleBlock(), config.chunkBlocks());
+        final long length = fileLength(config.workerCount(), config.dimension(), chunkCount);
         if (length > Integer.MAX_VALUE)
         {
             throw new WeightFileException(path + ": dimension " + config.dimension() +
@@ -127,6 +129,7 @@ public final class WeightFile implements AutoCloseable
         header.putLong(REGULARISATION_OFFSET_OFFSET, regularisationOffset(config.workerCount(), config.dimension()));
         header.putInt(SHUFFLE_BLOCK_OFFSET, config.shuffleBlock());
         header.putInt(CHUNK_BLOCKS_OFFSET, config.chunkBlocks());
+        header.putLong(CHUNK_COUNT_OFFSET, chunkCount);
         header.putInt(RUN_STATE_OFFSET, RunState.INITIALISING.code());
         header.putInt(COMMAND_OFFSET, Command.RUN.code());
         header.putLong(COORDINATOR_HEARTBEAT_MS_OFFSET, config.startTimestampMs());
@@ -203,7 +206,8 @@ public final class WeightFile implements AutoCloseable
         final int workers = header.getInt(WORKER_COUNT_OFFSET);
         final long dim = header.getLong(DIMENSION_OFFSET);
         if (workers < 1 || workers > MAX_WORKERS || dim < 0 || dim > Integer.MAX_VALUE / Float.BYTES ||
-            mapped.capacity() < fileLength(workers, dim) ||
+            header.getLong(CHUNK_COUNT_OFFSET) < 0 || header.getLong(CHUNK_COUNT_OFFSET) > Integer.MAX_VALUE ||
+            mapped.capacity() < fileLength(workers, dim, header.getLong(CHUNK_COUNT_OFFSET)) ||
             header.getLong(WEIGHTS_OFFSET_OFFSET) != WeightFileLayout.weightsOffset(workers) ||
             header.getLong(REGULARISATION_OFFSET_OFFSET) != regularisationOffset(workers, dim))
         {
@@ -349,19 +353,66 @@ public final class WeightFile implements AutoCloseable
         return buffer.getInt(CHUNK_BLOCKS_OFFSET);
     }
 
-    /**
-     * Takes the next chunk of the released epoch for the caller (an atomic get-and-add on the mapped word, so
-     * two workers never take the same one); a value at or past the epoch's chunk count means none is left.
-     */
-    public long takeChunk()
+    /** Chunks in an epoch ({@code EpochChunks}). */
+    public int chunkCount()
     {
-        return buffer.getAndAddLong(NEXT_CHUNK_OFFSET, 1);
+        return (int)buffer.getLong(CHUNK_COUNT_OFFSET);
     }
 
-    /** Chunks of the current epoch taken so far (can run past the count: each worker's last try counts). */
+    /**
+     * Takes a chunk of {@code epoch} for worker {@code index}, which has trained {@code position} samples of
+     * it: the first chunk from the {@code next_chunk} hint on whose owner entry it wins a compare-and-set from
+     * another epoch's value to its own. Returns the chunk, or -1 when every chunk of the epoch is taken. The
+     * entry is the record: a worker killed at any instant after the compare-and-set leaves its chunk to its
+     * replacement ({@link #workerUnfinishedChunk}), and before it, takes nothing. The hint is moved on by the
+     * taker or by whoever finds the chunk taken, so a taker that died before moving it holds no one up.
+     */
+    public int takeChunk(final int index, final long epoch, final int position)
+    {
+        final long mine = ownerEntry(epoch, checkIndex(index), position);
+        final long chunks = chunkCount();
+        final long owners = chunkOwnersOffset(workerCount, dimension);
+        while (true)
+        {
+            final long next = buffer.getLongVolatile(NEXT_CHUNK_OFFSET);
+            if (next >= chunks)
+            {
+                return -1;
+            }
+            final int entry = (int)(owners + next * Long.BYTES);
+            final long owner = buffer.getLongVolatile(entry);
+            final boolean won = !takenIn(owner, epoch) && buffer.compareAndSetLong(entry, owner, mine);
+            buffer.compareAndSetLong(NEXT_CHUNK_OFFSET, next, next + 1);
+            if (won)
+            {
+                return (int)next;
+            }
+        }
+    }
+
+    /** Chunks of the current epoch taken so far, by the {@code next_chunk} hint (at most the chunk count). */
     public long chunksTaken()
     {
         return buffer.getLongVolatile(NEXT_CHUNK_OFFSET);
+    }
+
+    /**
+     * The chunk of {@code epoch} that worker {@code index} took at its current {@code position} and has not
+     * counted yet (its progress store would have moved the position past it); -1 when there is none.
+     */
+    public int workerUnfinishedChunk(final int index, final long epoch, final int position)
+    {
+        final long mine = ownerEntry(epoch, checkIndex(index), position);
+        final long owners = chunkOwnersOffset(workerCount, dimension);
+        final int chunks = chunkCount();
+        for (int c = 0; c < chunks; c++)
+        {
+            if (buffer.getLongVolatile((int)(owners + (long)c * Long.BYTES)) == mine)
+            {
+                return c;
+            }
+        }
+        return -1;
     }
 
     public long coordinatorHeartbeatMs()
@@ -500,30 +551,7 @@ public final class WeightFile implements AutoCloseable
         final int slot = workerSlotOffset(checkIndex(index));
         buffer.putDouble(slot + SLOT_EPOCH_LOSS_SUM_OFFSET, lossSum);
         buffer.putLong(slot + SLOT_EPOCH_SAMPLES_OFFSET, samples);
-        buffer.putLong(slot + SLOT_CLAIM_OFFSET, 0);
         buffer.putLongRelease(slot + SLOT_EPOCH_REACHED_OFFSET, epoch);
-    }
-
-    /**
-     * Worker {@code index} took chunk {@code chunk} when it had trained {@code position} samples of its current
-     * epoch. Recorded right after the take: a worker killed between the two (a few instructions apart) loses that
-     * chunk for the epoch; killed later, its replacement trains the chunk again ({@link #workerUnfinishedChunk}).
-     */
-    public void workerClaim(final int index, final int position, final int chunk)
-    {
-        buffer.putLongRelease(workerSlotOffset(checkIndex(index)) + SLOT_CLAIM_OFFSET,
-            ((long)position << 32) | (chunk + 1L));
-    }
-
-    /**
-     * The chunk that worker {@code index} took and has not counted yet, when its epoch position is
-     * {@code position} ({@link #workerEpochPosition}); -1 when there is none. A chunk is counted by the
-     * progress store that moves the position past the one it was taken at.
-     */
-    public int workerUnfinishedChunk(final int index, final int position)
-    {
-        final long word = buffer.getLongAcquire(workerSlotOffset(checkIndex(index)) + SLOT_CLAIM_OFFSET);
-        return word != 0 && (int)(word >>> 32) == position ? (int)word - 1 : -1;
     }
 
     /**

@@ -26,6 +26,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *     | Weights: float32[dimension]                   |  weightsOffset
  *     +-----------------------------------------------+  padding to a page boundary
  *     | Regularisation coefficients: float32[dim]     |  regularisationOffset
+ *     +-----------------------------------------------+  padding to a page boundary
+ *     | Chunk owners: int64[chunk count]              |  chunkOwnersOffset
  *     +-----------------------------------------------+
  * </pre>
  *
@@ -65,13 +67,15 @@ public final class WeightFileLayout
     public static final int REGULARISATION_OFFSET_OFFSET = WEIGHTS_OFFSET_OFFSET + SIZE_OF_LONG;
     /** Consecutive training rows walked together, the blocks of the epoch's shuffled order ({@code DataSplit}). */
     public static final int SHUFFLE_BLOCK_OFFSET = REGULARISATION_OFFSET_OFFSET + SIZE_OF_LONG;
-    /** Blocks in a chunk, the unit of work that workers claim ({@code EpochChunks}). */
+    /** Blocks in a chunk, the unit of work that workers take ({@code EpochChunks}). */
     public static final int CHUNK_BLOCKS_OFFSET = SHUFFLE_BLOCK_OFFSET + SIZE_OF_INT;
+    /** Chunks in an epoch: the entries of the chunk-owner table. */
+    public static final int CHUNK_COUNT_OFFSET = CHUNK_BLOCKS_OFFSET + SIZE_OF_INT;
     /**
      * CRC-32C of the configuration bytes {@code [0, CONFIGURATION_CHECKSUM_OFFSET)} with the version field
      * read as zero: a reader refuses a header that does not match it.
      */
-    public static final int CONFIGURATION_CHECKSUM_OFFSET = CHUNK_BLOCKS_OFFSET + SIZE_OF_INT;
+    public static final int CONFIGURATION_CHECKSUM_OFFSET = CHUNK_COUNT_OFFSET + SIZE_OF_LONG;
     public static final int CONFIGURATION_END = CONFIGURATION_CHECKSUM_OFFSET + SIZE_OF_LONG;
 
     // Control section: the only fields written after the file is ready, all with ordered stores.
@@ -84,8 +88,9 @@ public final class WeightFileLayout
     public static final int SAMPLES_TOTAL_OFFSET = COORDINATOR_HEARTBEAT_MS_OFFSET + SIZE_OF_LONG;
     public static final int EPOCHS_COMPLETED_OFFSET = SAMPLES_TOTAL_OFFSET + SIZE_OF_LONG;
     /**
-     * The next chunk of the released epoch that no worker has taken: the coordinator sets it to 0 before it
-     * releases an epoch, and each worker takes a chunk by adding 1 (an atomic get-and-add).
+     * The first chunk of the released epoch that may still be untaken: the coordinator sets it to 0 before it
+     * releases an epoch; a worker that has taken that chunk (in the owner table), or finds it taken, moves it
+     * on by a compare-and-set.
      */
     public static final int NEXT_CHUNK_OFFSET = EPOCHS_COMPLETED_OFFSET + SIZE_OF_LONG;
     public static final int CONTROL_END = NEXT_CHUNK_OFFSET + SIZE_OF_LONG;
@@ -115,13 +120,17 @@ public final class WeightFileLayout
     public static final int SLOT_EPOCH_LOSS_SO_FAR_OFFSET = SLOT_EPOCH_POSITION_OFFSET + SIZE_OF_LONG;
     /** Times the coordinator replaced this slot's worker (the one field of a slot the coordinator writes). */
     public static final int SLOT_RESTARTS_OFFSET = SLOT_EPOCH_LOSS_SO_FAR_OFFSET + SIZE_OF_DOUBLE;
+    public static final int SLOT_END = SLOT_RESTARTS_OFFSET + SIZE_OF_LONG;
+
     /**
-     * {@code (position << 32) | (chunk + 1)}: the chunk this worker took when it had trained {@code position}
-     * samples of the epoch; 0 when it took none since its last epoch. Still unfinished while the epoch
-     * position equals {@code position}: a replacement trains it first.
+     * An entry of the chunk-owner table: {@code (epoch mod 2^20) << 44 | worker << 32 | position}, the worker
+     * that took the chunk in that epoch and the samples of the epoch it had trained when it took it. A worker
+     * takes a chunk by a compare-and-set of its entry from another epoch's value to its own.
      */
-    public static final int SLOT_CLAIM_OFFSET = SLOT_RESTARTS_OFFSET + SIZE_OF_LONG;
-    public static final int SLOT_END = SLOT_CLAIM_OFFSET + SIZE_OF_LONG;
+    public static final int OWNER_EPOCH_SHIFT = 44;
+    public static final int OWNER_WORKER_SHIFT = 32;
+    public static final long OWNER_EPOCH_MASK = (1L << 20) - 1;
+    public static final long OWNER_WORKER_MASK = (1L << 12) - 1;
 
     /** Largest worker count a file can describe. */
     public static final int MAX_WORKERS = 4096;
@@ -154,10 +163,29 @@ public final class WeightFileLayout
         return align(weightsOffset(workerCount) + dimension * SIZE_OF_FLOAT, PAGE_LENGTH);
     }
 
-    /** Length of the whole file. */
-    public static long fileLength(final int workerCount, final long dimension)
+    /** Page-aligned offset of the chunk-owner table: one 8-byte entry a chunk. */
+    public static long chunkOwnersOffset(final int workerCount, final long dimension)
     {
-        return regularisationOffset(workerCount, dimension) + dimension * SIZE_OF_FLOAT;
+        return align(regularisationOffset(workerCount, dimension) + dimension * SIZE_OF_FLOAT, PAGE_LENGTH);
+    }
+
+    /** Length of the whole file. */
+    public static long fileLength(final int workerCount, final long dimension, final long chunkCount)
+    {
+        return chunkOwnersOffset(workerCount, dimension) + chunkCount * SIZE_OF_LONG;
+    }
+
+    /** The owner-table entry of {@code worker} for a chunk it takes in {@code epoch} at {@code position}. */
+    public static long ownerEntry(final long epoch, final int worker, final int position)
+    {
+        return (epoch & OWNER_EPOCH_MASK) << OWNER_EPOCH_SHIFT | (worker & OWNER_WORKER_MASK) << OWNER_WORKER_SHIFT |
+            (position & 0xFFFF_FFFFL);
+    }
+
+    /** True when an owner-table entry says its chunk was taken in {@code epoch}. */
+    public static boolean takenIn(final long entry, final long epoch)
+    {
+        return (entry >>> OWNER_EPOCH_SHIFT) == (epoch & OWNER_EPOCH_MASK);
     }
 
     private static long align(final long value, final int alignment)

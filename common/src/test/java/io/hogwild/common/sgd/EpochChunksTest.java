@@ -100,6 +100,7 @@ class EpochChunksTest
         try (WeightFile file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(4, takers,
             Loss.HINGE, 1, SyncMode.LOCKFREE, 1, 0, 0, ProcessHandle.current().pid(), 0, count, 1, 1), new float[4]))
         {
+            assertEquals(count, file.chunkCount());
             final ExecutorService pool = Executors.newFixedThreadPool(takers);
             try
             {
@@ -111,15 +112,16 @@ class EpochChunksTest
                     final List<Future<Integer>> taken = new java.util.ArrayList<>();
                     for (int t = 0; t < takers; t++)
                     {
-                        final int taker = t + 1;
+                        final int taker = t;
+                        final long e = epoch;
                         taken.add(pool.submit(() ->
                         {
                             start.await(10, TimeUnit.SECONDS);
                             int mine = 0;
-                            for (long c = file.takeChunk(); c < count; c = file.takeChunk())
+                            for (int c = file.takeChunk(taker, e, mine); c >= 0; c = file.takeChunk(taker, e, mine))
                             {
                                 // Each slot is written by at most one taker; the join below publishes them.
-                                takenBy[(int)c] = taker;
+                                takenBy[c] = taker + 1;
                                 mine++;
                             }
                             return mine;

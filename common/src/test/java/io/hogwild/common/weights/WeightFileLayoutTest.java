@@ -30,7 +30,8 @@ class WeightFileLayoutTest
         assertEquals(96, REGULARISATION_OFFSET_OFFSET);
         assertEquals(104, SHUFFLE_BLOCK_OFFSET);
         assertEquals(108, CHUNK_BLOCKS_OFFSET);
-        assertEquals(112, CONFIGURATION_CHECKSUM_OFFSET);
+        assertEquals(112, CHUNK_COUNT_OFFSET);
+        assertEquals(120, CONFIGURATION_CHECKSUM_OFFSET);
         assertTrue(CONFIGURATION_END <= CONTROL_OFFSET);
         assertEquals(0x57444C4957474F48L, MAGIC);
         assertEquals(2, VERSION);
@@ -71,7 +72,6 @@ class WeightFileLayoutTest
         assertEquals(64, SLOT_EPOCH_POSITION_OFFSET);
         assertEquals(72, SLOT_EPOCH_LOSS_SO_FAR_OFFSET);
         assertEquals(80, SLOT_RESTARTS_OFFSET);
-        assertEquals(88, SLOT_CLAIM_OFFSET);
         assertTrue(SLOT_END <= WORKER_SLOT_LENGTH);
     }
 
@@ -82,7 +82,8 @@ class WeightFileLayoutTest
         assertEquals(4096, weightsOffset(30));
         assertEquals(8192, weightsOffset(31));
         assertEquals(4096 + 4096, regularisationOffset(8, 123));
-        assertEquals(4096 + 4096 + 123 * 4, fileLength(8, 123));
+        assertEquals(4096 + 4096 + 4096, chunkOwnersOffset(8, 123));
+        assertEquals(4096 + 4096 + 4096 + 10 * 8, fileLength(8, 123, 10));
         assertEquals(4096 + 47_236 * 4 + (4096 - 47_236 * 4 % 4096), regularisationOffset(8, 47_236));
     }
 }

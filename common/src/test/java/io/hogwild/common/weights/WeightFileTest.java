@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.SyncMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class WeightFileTest
@@ -47,34 +49,50 @@ class WeightFileTest
     }
 
     @Test
-    void shouldHandOutEachChunkOnceAnEpochAndKeepAnUncountedOneForAReplacement()
+    @Timeout(10)
+    void shouldHandOutEachChunkOnceAnEpochAndKeepAnUncountedOneForAReplacement() throws Exception
     {
         final Path path = dir.resolve("chunks.bin");
+        // 1,000 training rows in blocks of 16, 4 blocks a chunk: 16 chunks (the last of 40 rows).
         try (WeightFile created = WeightFile.create(path, config(5, 3), new float[5]);
             WeightFile reader = WeightFile.open(path, true))
         {
             assertEquals(4, reader.chunkBlocks());
+            assertEquals(16, reader.chunkCount());
             created.releaseEpoch(1, 0.5);
-            assertEquals(0, reader.takeChunk());
-            assertEquals(1, created.takeChunk(), "a second mapping sees the first take");
+            assertEquals(0, reader.takeChunk(0, 1, 0));
+            assertEquals(1, created.takeChunk(1, 1, 0), "a second mapping sees the first take");
             assertEquals(2, reader.chunksTaken());
 
-            // Worker 1 took chunk 1 after 4096 samples: unfinished while its position stays there.
-            created.workerEpochProgress(1, 1, 4096, 1.0);
-            created.workerClaim(1, 4096, 1);
-            assertEquals(1, reader.workerUnfinishedChunk(1, reader.workerEpochPosition(1, 1)));
-            assertEquals(-1, reader.workerUnfinishedChunk(0, reader.workerEpochPosition(0, 1)), "slot 0 took none");
-            created.workerEpochProgress(1, 1, 8192, 2.0);
-            assertEquals(-1, reader.workerUnfinishedChunk(1, reader.workerEpochPosition(1, 1)), "counted: finished");
+            // Worker 1 finished chunk 1 (64 samples), then took chunk 2: unfinished while its position stays.
+            created.workerEpochProgress(1, 1, 64, 1.0);
+            assertEquals(-1, reader.workerUnfinishedChunk(1, 1, 64), "chunk 1 is counted");
+            assertEquals(2, created.takeChunk(1, 1, 64));
+            assertEquals(2, reader.workerUnfinishedChunk(1, 1, reader.workerEpochPosition(1, 1)));
+            assertEquals(0, reader.workerUnfinishedChunk(0, 1, 0), "worker 0's chunk 0, not counted either");
+            assertEquals(-1, reader.workerUnfinishedChunk(2, 1, 0), "worker 2 took none");
 
-            // A claim made at position 0 is unfinished until the position moves, and gone at the barrier.
-            created.workerClaim(2, 0, 0);
-            assertEquals(0, reader.workerUnfinishedChunk(2, reader.workerEpochPosition(2, 1)));
-            created.workerEpochDone(2, 1, 0.0, 0);
-            assertEquals(-1, reader.workerUnfinishedChunk(2, reader.workerEpochPosition(2, 2)));
+            // A worker killed after winning its entry but before moving the hint: the chunk is its, and the next
+            // taker finds it taken, moves the hint past it and takes the one after.
+            final long owners = WeightFileLayout.chunkOwnersOffset(3, 5);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+            {
+                final MappedByteBuffer raw = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+                raw.order(ByteOrder.LITTLE_ENDIAN).putLong((int)owners + 3 * Long.BYTES,
+                    WeightFileLayout.ownerEntry(1, 2, 0));
+            }
+            assertEquals(4, reader.takeChunk(0, 1, 0));
+            assertEquals(3, reader.workerUnfinishedChunk(2, 1, 0), "the dead worker's replacement finds chunk 3");
+
+            for (int c = 5; c < 16; c++)
+            {
+                assertEquals(c, created.takeChunk(c % 3, 1, 0));
+            }
+            assertEquals(-1, reader.takeChunk(0, 1, 0), "every chunk of the epoch is taken");
 
             created.releaseEpoch(2, 0.4);
-            assertEquals(0, reader.takeChunk(), "every chunk is untaken again in the next epoch");
+            assertEquals(0, reader.takeChunk(2, 2, 0), "every chunk is untaken again in the next epoch");
+            assertEquals(-1, reader.workerUnfinishedChunk(1, 2, 0), "last epoch's entries are not this one's");
         }
     }
 
