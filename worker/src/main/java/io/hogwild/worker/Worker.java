@@ -20,7 +20,7 @@ import org.agrona.concurrent.IdleStrategy;
  * One worker: the unit of work that a forked JVM's {@link WorkerMain} runs, and that a thread can run
  * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
  * coordinator releases the next epoch, takes the epoch's chunks ({@link EpochChunks}) one at a time from
- * the counter that all workers share, trains each with the shared {@link SgdKernel}, and when none is left
+ * the weight file's chunk-owner table that all workers share, trains each with the shared {@link SgdKernel}, and when none is left
  * arrives at the barrier by publishing the epoch in its slot. After each chunk it publishes its progress;
  * after each chunk and each piece of a long one (4,096 samples, or the cold store interval) it beats its
  * heartbeat and obeys the stop command.
@@ -96,8 +96,9 @@ public final class Worker
         final long trainRows = chunks.trainRows();
         if (trainRows != file.trainRows() || chunks.count() != file.chunkCount())
         {
-            throw new IllegalStateException(data.path() + " holds " + trainRows + " training rows, the run " +
-                file.trainRows() + ": the dataset file changed after the coordinator opened it");
+            throw new IllegalStateException(data.path() + " holds " + trainRows + " training rows in " +
+                chunks.count() + " chunks, the run " + file.trainRows() + " in " + file.chunkCount() +
+                ": the dataset file changed after the coordinator opened it");
         }
         this.coordinatorPid = file.coordinatorPid();
     }

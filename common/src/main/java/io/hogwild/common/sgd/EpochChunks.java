@@ -6,7 +6,8 @@ import io.hogwild.common.data.Dataset;
  * How the workers of a run share an epoch's rows. The training rows are cut into blocks of
  * {@code blockLength} consecutive training rows ({@link DataSplit}); each epoch the blocks take one shuffled
  * order, drawn from (seed, epoch), that every worker computes alike; and that order is cut into chunks of
- * {@code blocksPerChunk} blocks. Workers take chunks one at a time from a counter in the weight file, so a
+ * {@code blocksPerChunk} blocks. Workers take chunks one at a time through the weight file (a compare-and-set on each chunk's owner
+ * entry, {@code WeightFile.takeChunk}), so a
  * worker whose core is taken from it for a while (another process, the kernel's memory daemon, a slower
  * core) trains fewer chunks instead of holding every other worker at the epoch's barrier, and workers that
  * run at different speeds finish an epoch together to within a chunk.

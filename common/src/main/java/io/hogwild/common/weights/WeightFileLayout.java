@@ -40,7 +40,7 @@ public final class WeightFileLayout
     /** "HOGWILDW" in ASCII, read as a little-endian long. */
     public static final long MAGIC = 0x57444C4957474F48L;
     /** Format version; a reader refuses any other. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Written to the version field when the coordinator failed before the file became ready. */
     public static final int VERSION_FAILED = -1;
     /** {@link #VALUE_TYPE_OFFSET} code for IEEE-754 float32 weights, the only type so far. */
@@ -129,6 +129,7 @@ public final class WeightFileLayout
      */
     public static final int OWNER_EPOCH_SHIFT = 44;
     public static final int OWNER_WORKER_SHIFT = 32;
+    /** Epochs are tagged modulo 2^20: {@code --epochs} is at most 1,000,000, so no two tags of a run meet. */
     public static final long OWNER_EPOCH_MASK = (1L << 20) - 1;
     public static final long OWNER_WORKER_MASK = (1L << 12) - 1;
 

@@ -34,7 +34,7 @@ class WeightFileLayoutTest
         assertEquals(120, CONFIGURATION_CHECKSUM_OFFSET);
         assertTrue(CONFIGURATION_END <= CONTROL_OFFSET);
         assertEquals(0x57444C4957474F48L, MAGIC);
-        assertEquals(2, VERSION);
+        assertEquals(3, VERSION);
     }
 
     @Test
@@ -83,6 +83,12 @@ class WeightFileLayoutTest
         assertEquals(8192, weightsOffset(31));
         assertEquals(4096 + 4096, regularisationOffset(8, 123));
         assertEquals(4096 + 4096 + 4096, chunkOwnersOffset(8, 123));
+        // An owner entry: epoch mod 2^20 in bits 44-63, the worker in 32-43, the position in 0-31.
+        assertEquals(0x00003_00B_00000064L, ownerEntry(3, 11, 100));
+        assertEquals(1, ownerEntry(1, 4095, Integer.MAX_VALUE) >>> 44,
+            "the top worker and position stay out of the epoch tag");
+        assertTrue(takenIn(ownerEntry(7, 0, 0), 7) && !takenIn(ownerEntry(7, 0, 0), 8) && !takenIn(0, 1));
+        assertTrue(1_000_000 < (1 << 20), "--epochs' cap keeps every epoch's tag distinct and non-zero");
         assertEquals(4096 + 4096 + 4096 + 10 * 8, fileLength(8, 123, 10));
         assertEquals(4096 + 47_236 * 4 + (4096 - 47_236 * 4 % 4096), regularisationOffset(8, 47_236));
     }

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 
-import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WorkerState;
@@ -43,9 +42,8 @@ public final class WeightReport
         report.put("command", file.command().name());
         report.put("epoch", file.epoch());
         report.put("epochs_completed", file.epochsCompleted());
-        final long chunks = EpochChunks.count(file.trainRows(), file.shuffleBlock(), file.chunkBlocks());
-        report.put("chunks_taken", Math.min(file.chunksTaken(), chunks));
-        report.put("chunk_count", chunks);
+        report.put("chunks_taken", Math.min(file.chunksTaken(), file.chunkCount()));
+        report.put("chunk_count", file.chunkCount());
         report.put("step_size", file.stepSize());
         report.put("samples_total", file.samplesTotal());
         report.put("loss", file.loss().cliName());
