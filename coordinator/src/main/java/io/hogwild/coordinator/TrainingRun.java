@@ -256,17 +256,21 @@ public final class TrainingRun
      */
     private int chunkBlocks(final Dataset train)
     {
-        final int coldStoreSamples = Deferral.of(settings.sync(), workerCount(), train)
-            .coldStoreSamples(workerCount(), train);
-        return EpochChunks.blocksPerChunk(Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, coldStoreSamples),
-            settings.shuffleBlock());
+        final int sliceSamples = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, nominalColdStoreSamples(train));
+        return EpochChunks.blocksPerChunk(sliceSamples, settings.shuffleBlock());
     }
 
     /** The workers' cold store interval: whole intervals in a chunk ({@link Deferral#coldStoreSamplesInChunks}). */
     private int coldStoreSamples(final Dataset train)
     {
-        return Deferral.coldStoreSamplesInChunks(Deferral.of(settings.sync(), workerCount(), train)
-            .coldStoreSamples(workerCount(), train), chunkBlocks(train) * settings.shuffleBlock());
+        return Deferral.coldStoreSamplesInChunks(nominalColdStoreSamples(train),
+            chunkBlocks(train) * settings.shuffleBlock());
+    }
+
+    /** {@link Deferral#coldStoreSamples} for this run's mode and workers, before it is fitted to the chunks. */
+    private int nominalColdStoreSamples(final Dataset train)
+    {
+        return Deferral.of(settings.sync(), workerCount(), train).coldStoreSamples(workerCount(), train);
     }
 
     /**

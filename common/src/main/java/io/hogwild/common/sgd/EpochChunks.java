@@ -59,7 +59,7 @@ public final class EpochChunks
         this.blockLength = blockLength;
         this.blocksPerChunk = blocksPerChunk;
         this.trainRows = DataSplit.trainRows(data, seed, validationFraction);
-        this.blockStarts = new int[(int)((trainRows + blockLength - 1) / blockLength)];
+        this.blockStarts = new int[(int)blocks(trainRows, blockLength)];
         long ordinal = 0;
         for (int row = 0; row < data.rows(); row++)
         {
@@ -79,8 +79,13 @@ public final class EpochChunks
     /** Chunks in an epoch of {@code trainRows} training rows. */
     public static long count(final long trainRows, final int blockLength, final int blocksPerChunk)
     {
-        final long blocks = (trainRows + blockLength - 1) / blockLength;
-        return (blocks + blocksPerChunk - 1) / blocksPerChunk;
+        return (blocks(trainRows, blockLength) + blocksPerChunk - 1) / blocksPerChunk;
+    }
+
+    /** Blocks of {@code blockLength} in {@code trainRows} rows (the last may be shorter). */
+    private static long blocks(final long trainRows, final int blockLength)
+    {
+        return (trainRows + blockLength - 1) / blockLength;
     }
 
     /** Blocks of {@code blockLength} rows in a chunk of at least {@code samples} samples. */
@@ -92,8 +97,7 @@ public final class EpochChunks
     /** Bytes of heap that a worker's chunks take for data of {@code trainRows} training rows. */
     public static long heapBytes(final long trainRows, final int blockLength, final int blocksPerChunk)
     {
-        final long blocks = (trainRows + blockLength - 1) / blockLength;
-        return Integer.BYTES * (2 * blocks + (long)blocksPerChunk * blockLength);
+        return Integer.BYTES * (2 * blocks(trainRows, blockLength) + (long)blocksPerChunk * blockLength);
     }
 
     /** The training rows (not held out for validation). */

@@ -393,19 +393,10 @@ public final class SgdKernel
         final float stepF = (float)step;
         final long start = data.rowStart(row);
         final long end = data.rowStart(row + 1);
-        final long hotEnd;
-        double dot;
-        if (deferred == null)
-        {
-            hotEnd = start;
-            dot = shrinkShared(start, end, stepF, 0.0);
-        }
-        else
-        {
-            hotEnd = start + data.hotCount(row);
-            dot = shrinkHotCopy(start, hotEnd, stepF);
-            dot = cold == null ? shrinkShared(hotEnd, end, stepF, dot) : shrinkColdCopy(hotEnd, end, stepF, dot);
-        }
+        // Fused, a deferring kernel defers every update (see the constructor): its cold entries are in its copy.
+        final long hotEnd = deferred == null ? start : start + data.hotCount(row);
+        final double dot = deferred == null ? shrinkShared(start, end, stepF) :
+            shrinkColdCopy(hotEnd, end, stepF, shrinkHotCopy(start, hotEnd, stepF));
         final int label = data.label(row);
         final double margin = label * dot;
         final double slope = loss.derivative(margin) * label;
@@ -419,14 +410,7 @@ public final class SgdKernel
             else
             {
                 stepHotCopy(start, hotEnd, stepGradient);
-                if (cold == null)
-                {
-                    stepShared(hotEnd, end, stepGradient);
-                }
-                else
-                {
-                    stepColdCopy(hotEnd, end, stepGradient);
-                }
+                stepColdCopy(hotEnd, end, stepGradient);
             }
         }
         return loss.value(margin);
@@ -439,13 +423,13 @@ public final class SgdKernel
         return shrink < 1.0f ? shrink : 1.0f;
     }
 
-    /** Adds the entries' products to {@code sum} and shrinks their shared weights; returns the sum. */
-    private double shrinkShared(final long from, final long end, final float stepF, final double sum)
+    /** Returns the sum of the entries' products and shrinks their shared weights. */
+    private double shrinkShared(final long from, final long end, final float stepF)
     {
         final Dataset data = this.data;
         final UnsafeBuffer weights = this.weights;
         final UnsafeBuffer regularisation = this.regularisation;
-        double dot = sum;
+        double dot = 0.0;
         for (long k = from; k < end; k++)
         {
             final int offset = data.index(k) << 2;
