@@ -257,14 +257,20 @@ public final class TrainingRun
     private int chunkBlocks(final Dataset train)
     {
         final int sliceSamples = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, nominalColdStoreSamples(train));
-        return EpochChunks.blocksPerChunk(sliceSamples, settings.shuffleBlock());
+        return EpochChunks.blocksPerChunk(sliceSamples, blockLength(train));
+    }
+
+    /** The block length of the shuffled order ({@link Settings#blockLength}). */
+    private int blockLength(final Dataset train)
+    {
+        return settings.blockLength(train.rows(), train.nnz());
     }
 
     /** The workers' cold store interval: whole intervals in a chunk ({@link Deferral#coldStoreSamplesInChunks}). */
     private int coldStoreSamples(final Dataset train)
     {
         return Deferral.coldStoreSamplesInChunks(nominalColdStoreSamples(train),
-            chunkBlocks(train) * settings.shuffleBlock());
+            chunkBlocks(train) * blockLength(train));
     }
 
     /** {@link Deferral#coldStoreSamples} for this run's mode and workers, before it is fitted to the chunks. */
@@ -287,9 +293,9 @@ public final class TrainingRun
         }
         final int procs = workerCount();
         final long perWorkerMb = WorkerProcess.footprintMb(
-            EpochChunks.heapBytes(train.rows(), settings.shuffleBlock(), chunkBlocks(train)));
+            EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)));
         final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension,
-            EpochChunks.count(train.rows(), settings.shuffleBlock(), chunkBlocks(train)))) >> 20;
+            EpochChunks.count(train.rows(), blockLength(train), chunkBlocks(train)))) >> 20;
         final long neededMb = procs * perWorkerMb + sharedMb;
         if (neededMb > availableMb)
         {
@@ -465,7 +471,7 @@ public final class TrainingRun
         final int chunkBlocks = chunkBlocks(train);
         final WeightFile file = WeightFile.create(weightPath, new WeightFile.Config(dimension, procs, settings.loss(),
             settings.batch(), settings.sync(), seed, valFraction, settings.lambda(), ProcessHandle.current().pid(),
-            System.currentTimeMillis(), trainRows, settings.shuffleBlock(), chunkBlocks), coefficients);
+            System.currentTimeMillis(), trainRows, blockLength(train), chunkBlocks), coefficients);
         weightFile = file;
         if (resumeFrom != null)
         {
@@ -478,6 +484,7 @@ public final class TrainingRun
         effective.put("test", test == null ? null : settings.test() != null ? settings.test().toString() :
             "generated RCV1-shaped default test split");
         effective.put("dim", dimension);
+        effective.put("shuffle-block", blockLength(train));
         effective.put("out", runDir.toString());
         effective.put("train_dataset_file", train.path().toString());
         effective.put("test_dataset_file", test == null ? null : test.path().toString());
@@ -489,8 +496,8 @@ public final class TrainingRun
 
         final Deferral deferral = Deferral.of(settings.sync(), procs, train);
         log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
-            "%,d non-zeros; %d worker %s, %s%s, %s loss; run directory %s", trainRows, train.rows() - trainRows,
-            dimension, train.nnz(), procs, threads() ? "threads" : "processes", settings.sync().cliName(),
+            "%,d non-zeros, blocks of %,d rows; %d worker %s, %s%s, %s loss; run directory %s", trainRows,
+            train.rows() - trainRows, dimension, train.nnz(), blockLength(train), procs, threads() ? "threads" : "processes", settings.sync().cliName(),
             deferral == Deferral.NONE ? "" : deferral == Deferral.HOT ?
                 String.format(Locale.ROOT, " (hot updates stored every %d samples)", Deferral.HOT_STORE_SAMPLES) :
                 String.format(Locale.ROOT, " (hot updates stored every %d samples, the others every %,d)",
@@ -502,7 +509,7 @@ public final class TrainingRun
         {
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() :
-                WorkerProcess.jvmOptions(EpochChunks.heapBytes(trainRows, settings.shuffleBlock(), chunkBlocks));
+                WorkerProcess.jvmOptions(EpochChunks.heapBytes(trainRows, blockLength(train), chunkBlocks));
             workerStarter = i ->
             {
                 try

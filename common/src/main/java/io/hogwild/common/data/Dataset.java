@@ -35,6 +35,7 @@ public final class Dataset implements AutoCloseable
     private final long hotFeatureCount;
     private final long hotCountsAddress;
     private final long hotFeaturesAddress;
+    private final long sourceRowsAddress;
     private final long baseAddress;
     private final long fileLength;
 
@@ -58,6 +59,7 @@ public final class Dataset implements AutoCloseable
         this.hotFeatureCount = UnsafeApi.getLong(baseAddress + HOT_FEATURES_OFFSET);
         this.hotCountsAddress = baseAddress + UnsafeApi.getLong(baseAddress + HOT_COUNTS_OFFSET_OFFSET);
         this.hotFeaturesAddress = baseAddress + UnsafeApi.getLong(baseAddress + HOT_FEATURES_OFFSET_OFFSET);
+        this.sourceRowsAddress = baseAddress + UnsafeApi.getLong(baseAddress + SOURCE_ROWS_OFFSET_OFFSET);
     }
 
     /** True when {@code path} is a regular file that starts with the dataset magic. */
@@ -142,11 +144,13 @@ public final class Dataset implements AutoCloseable
         final long nnz = UnsafeApi.getLong(base + NNZ_OFFSET);
         final long hot = UnsafeApi.getLong(base + HOT_FEATURES_OFFSET);
         // Bound the counts by the file's length before any arithmetic on them can overflow.
-        if (rows < 0 || nnz < 0 || hot < 0 || rows > length || nnz > length / ENTRY_LENGTH || hot > length ||
+        if (rows < 0 || nnz < 0 || hot < 0 || rows > Math.min(length, Integer.MAX_VALUE - 8) ||
+            nnz > length / ENTRY_LENGTH || hot > length ||
             UnsafeApi.getLong(base + ROW_OFFSETS_OFFSET_OFFSET) != rowOffsetsOffset() ||
             UnsafeApi.getLong(base + LABELS_OFFSET_OFFSET) != labelsOffset(rows) ||
             UnsafeApi.getLong(base + HOT_COUNTS_OFFSET_OFFSET) != hotCountsOffset(rows) ||
             UnsafeApi.getLong(base + HOT_FEATURES_OFFSET_OFFSET) != hotFeaturesOffset(rows) ||
+            UnsafeApi.getLong(base + SOURCE_ROWS_OFFSET_OFFSET) != sourceRowsOffset(rows) ||
             UnsafeApi.getLong(base + ENTRIES_OFFSET_OFFSET) != entriesOffset(rows, hot) ||
             length < fileLength(rows, nnz, hot))
         {
@@ -156,10 +160,10 @@ public final class Dataset implements AutoCloseable
     }
 
     /**
-     * Walks every row offset, label, hot count and index: offsets ascending from 0 to nnz, labels +1 or -1,
-     * hot features ascending in {@code [0, dimension)}, each row's first {@link #hotCount} entries hot and
-     * the rest not, each part with indices ascending and in {@code [0, dimension)}. O(nnz); run once by the
-     * process that converts or first opens a file.
+     * Walks every row offset, label, hot count, source row and index: offsets ascending from 0 to nnz, labels
+     * +1 or -1, source rows a permutation of {@code [0, rows)}, hot features ascending in {@code [0, dimension)},
+     * each row's first {@link #hotCount} entries hot and the rest not, each part with indices ascending and in
+     * {@code [0, dimension)}. O(nnz); run once by the process that converts or first opens a file.
      */
     public void verify()
     {
@@ -176,6 +180,16 @@ public final class Dataset implements AutoCloseable
                 throw corrupt("hot feature " + feature + " out of order or range");
             }
             hot[feature] = true;
+        }
+        final java.util.BitSet seen = new java.util.BitSet((int)rows);
+        for (long r = 0; r < rows; r++)
+        {
+            final int sourceRow = sourceRow(r);
+            if (sourceRow < 0 || sourceRow >= rows || seen.get(sourceRow))
+            {
+                throw corrupt("source row " + sourceRow + " at row " + r + " out of range or repeated");
+            }
+            seen.set(sourceRow);
         }
         long previous = rowStart(0);
         if (previous != 0 || rowStart(rows) != nnz)
@@ -263,6 +277,23 @@ public final class Dataset implements AutoCloseable
     public long rowStart(final long row)
     {
         return UnsafeApi.getLong(rowOffsetsAddress + (row << 3));
+    }
+
+    /** The place of row {@code row} among the source's rows (the file stores them shuffled). */
+    public int sourceRow(final long row)
+    {
+        return UnsafeApi.getInt(sourceRowsAddress + (row << 2));
+    }
+
+    /** The rows in the source's order: element {@code i} is the row that holds the source's row {@code i}. */
+    public int[] rowsInSourceOrder()
+    {
+        final int[] rows = new int[(int)this.rows];
+        for (int r = 0; r < rows.length; r++)
+        {
+            rows[sourceRow(r)] = r;
+        }
+        return rows;
     }
 
     /** How many of row {@code row}'s entries, from its first, are hot; the others follow them. */

@@ -18,6 +18,9 @@ package io.hogwild.common.data;
  *     | Hot counts: int32[rows], how many of a row's   |  hotCountsOffset
  *     | entries come first because they are hot        |
  *     +------------------------------------------------+  aligned to 64
+ *     | Source rows: int32[rows], each row's place     |  sourceRowsOffset
+ *     | among the source's rows (a permutation)        |
+ *     +------------------------------------------------+  aligned to 64
  *     | Hot features: int32[hot], ascending            |  hotFeaturesOffset
  *     +------------------------------------------------+  aligned to 64
  *     | Entries: {int32 index, float32 value}[nnz],    |  entriesOffset
@@ -28,7 +31,11 @@ package io.hogwild.common.data;
  *     +------------------------------------------------+
  * </pre>
  *
- * Index and value of an entry sit side by side so that a row is one sequential read. A feature is hot
+ * Index and value of an entry sit side by side so that a row is one sequential read. The rows are stored
+ * in a shuffled order ({@link #shuffledRows}), the same for every conversion of a source, and the source
+ * rows section says where each came from: so a block of consecutive rows in the file is a random sample of
+ * the data whatever the source's order (a file sorted by label, by date), and training can walk long blocks,
+ * which the hardware reads as one stream, without the order's bias. A feature is hot
  * when it occurs in at least {@code 1 / }{@value #HOT_ROWS_PER_FEATURE} of the rows: there are at most
  * {@value #HOT_ROWS_PER_FEATURE} times as many hot features as non-zeros in an average row, and they are
  * the coordinates that every worker writes all the time. Putting them first in each row lets the kernel
@@ -40,7 +47,7 @@ public final class DatasetLayout
 {
     /** "HOGWDATA" in ASCII, read as a little-endian long. */
     public static final long MAGIC = 0x41544144574F4748L;
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** A feature in at least {@code rows / HOT_ROWS_PER_FEATURE} rows is hot. */
     public static final int HOT_ROWS_PER_FEATURE = 128;
 
@@ -59,7 +66,11 @@ public final class DatasetLayout
     public static final int HOT_FEATURES_OFFSET = 96;
     public static final int HOT_COUNTS_OFFSET_OFFSET = 104;
     public static final int HOT_FEATURES_OFFSET_OFFSET = 112;
+    public static final int SOURCE_ROWS_OFFSET_OFFSET = 120;
     public static final int HEADER_LENGTH = 128;
+
+    /** Seeds {@link #shuffledRows}; part of the format (a file's row order follows from it). */
+    public static final long ROW_SHUFFLE_SEED = 0x5EED_0F_0DE5L;
 
     public static final int ENTRY_LENGTH = 8;
     public static final int ENTRY_VALUE_OFFSET = 4;
@@ -84,9 +95,14 @@ public final class DatasetLayout
         return align(labelsOffset(rows) + rows);
     }
 
-    public static long hotFeaturesOffset(final long rows)
+    public static long sourceRowsOffset(final long rows)
     {
         return align(hotCountsOffset(rows) + rows * Integer.BYTES);
+    }
+
+    public static long hotFeaturesOffset(final long rows)
+    {
+        return align(sourceRowsOffset(rows) + rows * Integer.BYTES);
     }
 
     /** @param hot the number of hot features */
@@ -98,6 +114,29 @@ public final class DatasetLayout
     public static long fileLength(final long rows, final long nnz, final long hot)
     {
         return entriesOffset(rows, hot) + nnz * ENTRY_LENGTH;
+    }
+
+    /**
+     * The order in which a file stores the rows of a source of {@code rows} rows: element {@code i} is the
+     * source row (0-based, in the source's order) that the file's row {@code i} holds. A shuffle seeded by
+     * the row count alone, so that converting a source again, on any number of threads, writes the same file.
+     */
+    public static int[] shuffledRows(final int rows)
+    {
+        final int[] order = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            order[i] = i;
+        }
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(ROW_SHUFFLE_SEED ^ rows);
+        for (int i = rows - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
     }
 
     /** The index field of a hot entry whose feature has slot {@code slot}. */

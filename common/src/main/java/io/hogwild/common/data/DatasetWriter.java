@@ -14,12 +14,15 @@ import java.util.List;
 
 /**
  * Writes blocks of rows to a dataset file ({@link DatasetLayout}). It counts the rows of every feature
- * first, to find the hot ones and write them first in each row. It writes to a temporary file beside
+ * first, to find the hot ones and write them first in each row, and writes the rows in the layout's
+ * shuffled order ({@link DatasetLayout#shuffledRows}). It writes to a temporary file beside
  * the target, writes the magic last and then renames, so a reader never maps a half-written file.
  */
 public final class DatasetWriter
 {
     private static final int BUFFER_LENGTH = 1 << 20;
+    /** Rows of the entries section a writing thread takes at a time, at least. */
+    private static final long ROWS_PER_PART = 16_384;
 
     private DatasetWriter()
     {
@@ -44,6 +47,10 @@ public final class DatasetWriter
             positives += chunk.positives();
             maxIndex = Math.max(maxIndex, chunk.maxIndex());
         }
+        if (rows > Integer.MAX_VALUE - 8)
+        {
+            throw new IOException(target + ": " + rows + " rows, more than a dataset file holds (2^31 - 9)");
+        }
         final boolean[] hot = hotFeatures(chunks, maxIndex + 1, rows);
         // A hot feature's slot: its rank among the hot features.
         final int[] slot = new int[hot.length];
@@ -64,28 +71,38 @@ public final class DatasetWriter
         {
             final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
 
+            final int[] sourceRows = shuffledRows((int)rows);
+            // Each file row's chunk and row in it, looked up once for the passes below.
+            final int[] rowChunk = new int[(int)rows];
+            final int[] rowInChunk = new int[(int)rows];
+            locate(chunks, sourceRows, rowChunk, rowInChunk);
+
             channel.position(rowOffsetsOffset());
-            long offset = 0;
+            final long[] rowStarts = new long[(int)rows + 1];
             out.putLong(0L);
-            for (final CsrChunk chunk : chunks)
+            for (int row = 0; row < rows; row++)
             {
-                for (int r = 0; r < chunk.rows(); r++)
-                {
-                    ensure(channel, out, Long.BYTES);
-                    out.putLong(offset + chunk.rowEnd(r));
-                }
-                offset += chunk.nnz();
+                final CsrChunk chunk = chunks.get(rowChunk[row]);
+                final int r = rowInChunk[row];
+                rowStarts[row + 1] = rowStarts[row] + chunk.rowEnd(r) - (r == 0 ? 0 : chunk.rowEnd(r - 1));
+                ensure(channel, out, Long.BYTES);
+                out.putLong(rowStarts[row + 1]);
             }
             flush(channel, out);
 
             channel.position(labelsOffset(rows));
-            for (final CsrChunk chunk : chunks)
+            for (int row = 0; row < rows; row++)
             {
-                for (int r = 0; r < chunk.rows(); r++)
-                {
-                    ensure(channel, out, 1);
-                    out.put((byte)chunk.label(r));
-                }
+                ensure(channel, out, 1);
+                out.put((byte)chunks.get(rowChunk[row]).label(rowInChunk[row]));
+            }
+            flush(channel, out);
+
+            channel.position(sourceRowsOffset(rows));
+            for (final int sourceRow : sourceRows)
+            {
+                ensure(channel, out, Integer.BYTES);
+                out.putInt(sourceRow);
             }
             flush(channel, out);
 
@@ -100,22 +117,40 @@ public final class DatasetWriter
             }
             flush(channel, out);
 
-            // The entries, and each row's count of hot ones on the side for the section before them.
-            if (rows > Integer.MAX_VALUE - 8)
-            {
-                throw new IOException(target + ": " + rows + " rows, more than a dataset file holds (2^31 - 9)");
-            }
+            // The entries, and each row's count of hot ones on the side for the section before them. The rows
+            // are gathered from the chunks in the shuffled order, a few cache misses each: in parallel, each
+            // part of the file's rows written at its own place.
             final int[] rowHot = new int[(int)rows];
-            channel.position(entriesOffset(rows, hotCount));
-            int row = 0;
-            for (final CsrChunk chunk : chunks)
+            final long entriesStart = entriesOffset(rows, hotCount);
+            final int parts = (int)Math.min(rows / ROWS_PER_PART + 1, 4L * Runtime.getRuntime().availableProcessors());
+            try
             {
-                for (int r = 0; r < chunk.rows(); r++, row++)
+                java.util.stream.IntStream.range(0, parts).parallel().forEach(part ->
                 {
-                    rowHot[row] = putRow(channel, out, chunk, r == 0 ? 0 : chunk.rowEnd(r - 1), chunk.rowEnd(r), slot);
-                }
+                    final int first = (int)(((long)rowStarts.length - 1) * part / parts);
+                    final int end = (int)(((long)rowStarts.length - 1) * (part + 1) / parts);
+                    final PositionalWriter writer = new PositionalWriter(channel,
+                        entriesStart + rowStarts[first] * ENTRY_LENGTH);
+                    try
+                    {
+                        for (int row = first; row < end; row++)
+                        {
+                            final CsrChunk chunk = chunks.get(rowChunk[row]);
+                            final int r = rowInChunk[row];
+                            rowHot[row] = putRow(writer, chunk, r == 0 ? 0 : chunk.rowEnd(r - 1), chunk.rowEnd(r), slot);
+                        }
+                        writer.flush();
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                });
             }
-            flush(channel, out);
+            catch (final java.io.UncheckedIOException ex)
+            {
+                throw ex.getCause();
+            }
 
             channel.position(hotCountsOffset(rows));
             for (final int count : rowHot)
@@ -143,6 +178,7 @@ public final class DatasetWriter
             out.putLong(HOT_FEATURES_OFFSET, hotCount);
             out.putLong(HOT_COUNTS_OFFSET_OFFSET, hotCountsOffset(rows));
             out.putLong(HOT_FEATURES_OFFSET_OFFSET, hotFeaturesOffset(rows));
+            out.putLong(SOURCE_ROWS_OFFSET_OFFSET, sourceRowsOffset(rows));
             out.position(0).limit(HEADER_LENGTH);
             channel.write(out, 0);
             channel.force(false);
@@ -166,13 +202,45 @@ public final class DatasetWriter
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Finds the chunk and the row within it of each source row in {@code sourceRows}, in that order. */
+    private static void locate(final List<CsrChunk> chunks, final int[] sourceRows, final int[] rowChunk,
+        final int[] rowInChunk)
+    {
+        final int[] firstRow = new int[chunks.size() + 1];
+        for (int c = 0; c < chunks.size(); c++)
+        {
+            firstRow[c + 1] = firstRow[c] + chunks.get(c).rows();
+        }
+        for (int row = 0; row < sourceRows.length; row++)
+        {
+            final int sourceRow = sourceRows[row];
+            int low = 0;
+            int high = chunks.size() - 1;
+            while (low < high) // the last chunk whose first row is at most sourceRow
+            {
+                final int middle = (low + high + 1) >>> 1;
+                if (firstRow[middle] <= sourceRow)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            rowChunk[row] = low;
+            rowInChunk[row] = sourceRow - firstRow[low];
+        }
+    }
+
     /**
      * Puts the entries {@code [from, to)} of {@code chunk} as one row, its hot ones first (index field
      * {@code -1 - slot}), each part in the chunk's order; returns how many are hot.
      */
-    private static int putRow(final FileChannel channel, final ByteBuffer out, final CsrChunk chunk, final int from,
-        final int to, final int[] slot) throws IOException
+    private static int putRow(final PositionalWriter writer, final CsrChunk chunk, final int from, final int to,
+        final int[] slot) throws IOException
     {
+        final ByteBuffer out = writer.buffer;
         int hotEntries = 0;
         for (int k = from; k < to; k++)
         {
@@ -189,7 +257,7 @@ public final class DatasetWriter
                     final int featureSlot = slot[chunk.index(k)];
                     if (~featureSlot >>> 31 == pass)
                     {
-                        ensure(channel, out, ENTRY_LENGTH);
+                        writer.ensure(ENTRY_LENGTH);
                         out.putInt(pass == 1 ? hotEntryIndex(featureSlot) : chunk.index(k));
                         out.putFloat(chunk.value(k));
                     }
@@ -197,7 +265,7 @@ public final class DatasetWriter
             }
             return hotEntries;
         }
-        ensure(channel, out, (int)bytes);
+        writer.ensure((int)bytes);
         // Both parts in one pass, without a branch on hot or cold: each entry goes to the next free place of
         // its part.
         final int start = out.position();
@@ -235,6 +303,38 @@ public final class DatasetWriter
             hot[u] = isHot(counts[u], rows);
         }
         return hot;
+    }
+
+    /** A buffer that writes to its own place in a file, so that several can fill one file at once. */
+    private static final class PositionalWriter
+    {
+        private final FileChannel channel;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        private long position;
+
+        PositionalWriter(final FileChannel channel, final long position)
+        {
+            this.channel = channel;
+            this.position = position;
+        }
+
+        void ensure(final int bytes) throws IOException
+        {
+            if (buffer.remaining() < bytes)
+            {
+                flush();
+            }
+        }
+
+        void flush() throws IOException
+        {
+            buffer.flip();
+            while (buffer.hasRemaining())
+            {
+                position += channel.write(buffer, position);
+            }
+            buffer.clear();
+        }
     }
 
     private static void ensure(final FileChannel channel, final ByteBuffer out, final int bytes) throws IOException

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
+import io.hogwild.common.data.DatasetLayout;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.SyncMode;
 
@@ -38,7 +39,8 @@ import io.hogwild.common.sgd.SyncMode;
  * @param dim           number of features; 0 takes the largest index of the train and test files
  * @param out           run directory; null for {@code runs/<timestamp>}
  * @param sync          how workers synchronise their writes
- * @param shuffleBlock  consecutive training rows walked together (the blocks of the shuffled order)
+ * @param shuffleBlock  consecutive training rows walked together (the blocks of the shuffled order); 0 for
+ *                      {@value #AUTO} (see {@link #blockLength})
  * @param onWorkerFailure what to do when a worker process dies or stops beating mid-run
  * @param quiet         print only the summary
  */
@@ -88,7 +90,11 @@ public record Settings(
     public static final String DEFAULT_SEED = "1";
     public static final String DEFAULT_SYNC = "lockfree";
     public static final String DEFAULT_ON_WORKER_FAILURE = "restart";
-    public static final String DEFAULT_SHUFFLE_BLOCK = "32";
+    public static final String DEFAULT_SHUFFLE_BLOCK = AUTO;
+    /** {@code --shuffle-block auto}: blocks of about this many bytes of entries ... */
+    public static final long AUTO_BLOCK_BYTES = 512 << 10;
+    /** ... and at least this many blocks an epoch, so that small data, which sits in the cache, shuffles finely. */
+    public static final long AUTO_MIN_BLOCKS = 1024;
     /** The default of --procs: the machine's cores. */
     public static final String CORES = "cores";
 
@@ -112,7 +118,7 @@ public record Settings(
         new Option("dim", "D", "0", "Number of features (0: the largest index in the train and test files)"),
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
         new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!, hot updates stored every 256 samples with 2+ workers), lockfree-eager (every update stored at once), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
-        new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows walked together, the blocks in a new shuffled order each epoch (1: shuffle single rows)"),
+        new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows walked together, the blocks in a new shuffled order each epoch (the data file stores the rows shuffled once); auto: about " + (AUTO_BLOCK_BYTES >> 10) + " KiB of rows a block, and at least " + AUTO_MIN_BLOCKS + " blocks; 1: shuffle single rows"),
         new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its work of the epoch) or fail (stop the run)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));
 
@@ -181,7 +187,7 @@ public record Settings(
             longIn("dim", v.get("dim"), 0, Integer.MAX_VALUE / Float.BYTES - 4096),
             path(v.get("out")),
             sync,
-            intIn("shuffle-block", v.get("shuffle-block"), 1, 1 << 20),
+            AUTO.equalsIgnoreCase(v.get("shuffle-block")) ? 0 : intIn("shuffle-block", v.get("shuffle-block"), 1, 1 << 20),
             onWorkerFailure,
             bool("quiet", v.get("quiet")));
         return settings;
@@ -274,7 +280,7 @@ public record Settings(
         map.put("dim", dim);
         map.put("out", out == null ? null : out.toString());
         map.put("sync", sync.cliName());
-        map.put("shuffle-block", shuffleBlock);
+        map.put("shuffle-block", shuffleBlock == 0 ? AUTO : shuffleBlock);
         map.put("on-worker-failure", onWorkerFailure.cliName());
         map.put("quiet", quiet);
         return map;
@@ -292,6 +298,27 @@ public record Settings(
             return lr;
         }
         return meanSquaredNorm > 0 ? AUTO_STEP_SCALE / meanSquaredNorm : AUTO_STEP_SCALE;
+    }
+
+    /**
+     * The block length of the shuffled order over a dataset of {@code rows} rows and {@code nnz} non-zeros:
+     * {@link #shuffleBlock} when given, else about {@link #AUTO_BLOCK_BYTES} of entries, and no more than
+     * makes {@link #AUTO_MIN_BLOCKS} blocks. A block is read as one stream, so long blocks spare the walk the
+     * cache and TLB misses that start each one (docs/performance.md: blocks of ~700 rows 1.2-1.35x blocks of
+     * 32 on the RCV1-shaped default); the dataset file stores its rows shuffled once, so a block is a random
+     * sample of the rows however the source was ordered. Data that fits in the cache gains nothing from
+     * length and keeps a finer shuffle.
+     */
+    public int blockLength(final long rows, final long nnz)
+    {
+        if (shuffleBlock > 0)
+        {
+            return shuffleBlock;
+        }
+        final long byCount = rows / AUTO_MIN_BLOCKS;
+        final long entryBytes = nnz * DatasetLayout.ENTRY_LENGTH;
+        final long byBytes = entryBytes == 0 ? byCount : (AUTO_BLOCK_BYTES * rows + entryBytes - 1) / entryBytes;
+        return (int)Math.max(1, Math.min(1 << 20, Math.min(byCount, byBytes)));
     }
 
     public static Option option(final String name)

@@ -1,5 +1,6 @@
 package io.hogwild.common.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,16 +48,84 @@ class DatasetTest
             assertEquals(6, data.dimension());
             assertEquals(1, data.positives());
             assertEquals(new SourceInfo(10, 20, 30), data.source());
+            final int[] row = data.rowsInSourceOrder();
             assertEquals(0, data.rowStart(0));
-            assertEquals(2, data.rowStart(1));
-            assertEquals(2, data.rowStart(2));
             assertEquals(3, data.rowStart(3));
-            assertEquals(1, data.label(0));
-            assertEquals(-1, data.label(2));
-            assertEquals(4, data.index(1));
-            assertEquals(2f, data.value(1));
-            assertEquals(2, data.index(2));
-            assertEquals(-3f, data.value(2));
+            assertEquals(2, data.rowStart(row[0] + 1) - data.rowStart(row[0]));
+            assertEquals(0, data.rowStart(row[1] + 1) - data.rowStart(row[1]));
+            assertEquals(1, data.label(row[0]));
+            assertEquals(-1, data.label(row[1]));
+            assertEquals(-1, data.label(row[2]));
+            assertEquals(0, data.index(data.rowStart(row[0])));
+            assertEquals(1f, data.value(data.rowStart(row[0])));
+            assertEquals(4, data.index(data.rowStart(row[0]) + 1));
+            assertEquals(2f, data.value(data.rowStart(row[0]) + 1));
+            assertEquals(2, data.index(data.rowStart(row[2])));
+            assertEquals(-3f, data.value(data.rowStart(row[2])));
+        }
+    }
+
+    @Test
+    void shouldStoreTheRowsShuffledAndSayWhereEachCameFrom() throws IOException
+    {
+        // Rows sorted by label, as many LIBSVM files come: 500 positives, then 500 negatives; row r holds
+        // feature r, so each row names its source row.
+        final CsrChunk sorted = new CsrChunk();
+        for (int r = 0; r < 1_000; r++)
+        {
+            sorted.addFeature(r, 1f);
+            sorted.endRow(r < 500 ? 1 : -1);
+        }
+        final Path file = dir.resolve("sorted.hwd");
+        DatasetWriter.write(file, List.of(sorted), 1_000, SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(file))
+        {
+            data.verify();
+            int moved = 0;
+            for (int r = 0; r < 1_000; r++)
+            {
+                final int source = data.sourceRow(r);
+                assertEquals(source, data.index(data.rowStart(r)), "row " + r + " holds its source row");
+                assertEquals(source < 500 ? 1 : -1, data.label(r));
+                moved += source != r ? 1 : 0;
+            }
+            assertTrue(moved > 900, moved + " rows moved");
+            // Any block of 100 consecutive rows mixes the labels: no run of one label a long block could bias.
+            for (int first = 0; first < 1_000; first += 100)
+            {
+                int positives = 0;
+                for (int r = first; r < first + 100; r++)
+                {
+                    positives += data.label(r) > 0 ? 1 : 0;
+                }
+                assertTrue(positives > 25 && positives < 75, positives + " positives in rows " + first + "+100");
+            }
+            final int[] inSourceOrder = data.rowsInSourceOrder();
+            for (int source = 0; source < 1_000; source++)
+            {
+                assertEquals(source, data.sourceRow(inSourceOrder[source]));
+            }
+        }
+        final Path again = dir.resolve("again.hwd");
+        DatasetWriter.write(again, List.of(sorted), 1_000, SourceInfo.GENERATED);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again), "the same source, the same file");
+    }
+
+    @Test
+    void shouldDetectASourceRowsSectionThatIsNoPermutation() throws IOException
+    {
+        final Path file = tinyDataset(dir.resolve("badsource.hwd"));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            // Row 1 claims the source row that row 0 holds.
+            final ByteBuffer row0 = ByteBuffer.allocate(4);
+            channel.read(row0, DatasetLayout.sourceRowsOffset(3));
+            channel.write(row0.flip(), DatasetLayout.sourceRowsOffset(3) + Integer.BYTES);
+        }
+        try (Dataset data = Dataset.open(file))
+        {
+            final String message = assertThrows(DatasetFileException.class, data::verify).getMessage();
+            assertTrue(message.contains("at row 1 out of range or repeated"), message);
         }
     }
 
@@ -156,17 +225,20 @@ class DatasetTest
             assertEquals(2, data.hotFeatureCount());
             assertEquals(7, data.hotFeature(0));
             assertEquals(9, data.hotFeature(1));
-            assertEquals(2, data.hotCount(0));
-            assertEquals(7, data.index(0));
-            assertEquals(7f, data.value(0));
-            assertEquals(9, data.index(1));
-            assertEquals(3, data.index(2));
-            assertEquals(3f, data.value(2));
-            assertEquals(1, data.hotCount(1));
-            assertEquals(7, data.index(3));
-            assertEquals(3, data.index(4));
-            assertEquals(2, data.hotCount(2));
-            assertEquals(1, data.hotCount(3));
+            final int[] row = data.rowsInSourceOrder();
+            assertEquals(2, data.hotCount(row[0]));
+            final long first = data.rowStart(row[0]);
+            assertEquals(7, data.index(first));
+            assertEquals(7f, data.value(first));
+            assertEquals(9, data.index(first + 1));
+            assertEquals(3, data.index(first + 2));
+            assertEquals(3f, data.value(first + 2));
+            assertEquals(1, data.hotCount(row[1]));
+            final long second = data.rowStart(row[1]);
+            assertEquals(7, data.index(second));
+            assertEquals(3, data.index(second + 1));
+            assertEquals(2, data.hotCount(row[2]));
+            assertEquals(1, data.hotCount(row[3]));
         }
     }
 
@@ -174,16 +246,23 @@ class DatasetTest
     void shouldDetectAHotCountThatDoesNotMatchTheRow() throws IOException
     {
         final Path file = hotAndCold(dir.resolve("badhot.hwd"));
+        final int row;
+        final long secondEntry;
+        try (Dataset data = Dataset.open(file))
+        {
+            row = data.rowsInSourceOrder()[1];
+            secondEntry = data.rowStart(row) + 1;
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
         {
-            // Row 1 is {7 (hot), 3 (cold)}: a count of 2 calls the cold feature hot.
+            // The source's row 1 is {7 (hot), 3 (cold)}: a count of 2 calls the cold feature hot.
             final ByteBuffer count = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 2);
-            channel.write(count, DatasetLayout.hotCountsOffset(300) + Integer.BYTES);
+            channel.write(count, DatasetLayout.hotCountsOffset(300) + (long)row * Integer.BYTES);
         }
         try (Dataset data = Dataset.open(file))
         {
-            assertTrue(assertThrows(DatasetFileException.class, data::verify).getMessage()
-                .contains("hot entry 4 with index field 3 at row 1"));
+            final String message = assertThrows(DatasetFileException.class, data::verify).getMessage();
+            assertTrue(message.contains("hot entry " + secondEntry + " with index field 3 at row " + row), message);
         }
     }
 
@@ -196,7 +275,7 @@ class DatasetTest
             channel.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1), DatasetLayout.VERSION_OFFSET);
         }
         final String message = assertThrows(DatasetFileException.class, () -> Dataset.open(file)).getMessage();
-        assertTrue(message.contains("dataset format version 1, this program reads 2; convert its LIBSVM source again"),
+        assertTrue(message.contains("dataset format version 1, this program reads 3; convert its LIBSVM source again"),
             message);
     }
 

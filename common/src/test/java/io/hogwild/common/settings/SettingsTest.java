@@ -30,6 +30,28 @@ class SettingsTest
         assertEquals(0.1, settings.valFraction());
         assertEquals(Settings.AUTO_STEP_SCALE / 4.0, settings.firstStep(4.0));
         assertEquals(Settings.OPTIONS.size(), settings.toMap().size());
+        assertEquals(0, settings.shuffleBlock());
+        assertEquals("auto", settings.toMap().get("shuffle-block"));
+    }
+
+    @Test
+    void shouldSizeAutoBlocksByBytesAndKeepAThousandBlocks()
+    {
+        final Settings auto = Settings.defaults();
+        // RCV1-shaped: 781,265 rows of ~76 non-zeros (608 bytes): 1,024 blocks bind before 512 KiB (862 rows).
+        assertEquals(781_265 / 1_024, auto.blockLength(781_265, 781_265L * 76));
+        // Ten million such rows: 512 KiB a block binds.
+        assertEquals(863, auto.blockLength(10_000_000, 10_000_000L * 76));
+        // a9a: 32,561 rows of 14, in the cache whatever the order: fine blocks.
+        assertEquals(31, auto.blockLength(32_561, 32_561L * 14));
+        // Fewer rows than blocks, or no entries at all: single rows.
+        assertEquals(1, auto.blockLength(500, 5_000));
+        assertEquals(1, auto.blockLength(0, 0));
+        assertEquals(7_000 / 1_024, auto.blockLength(7_000, 0));
+        final Settings given = Settings.resolve(Map.of("shuffle-block", "5"));
+        assertEquals(5, given.blockLength(781_265, 781_265L * 76));
+        assertEquals(5, given.toMap().get("shuffle-block"));
+        assertEquals(0, Settings.resolve(Map.of("shuffle-block", "auto")).shuffleBlock());
     }
 
     @ParameterizedTest(name = "--{0} {1}")

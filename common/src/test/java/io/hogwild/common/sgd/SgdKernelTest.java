@@ -38,6 +38,12 @@ class SgdKernelTest
         return Dataset.open(file);
     }
 
+    /** The file's row that holds the source's row {@code source} (the file stores its rows shuffled). */
+    private static int row(final Dataset data, final int source)
+    {
+        return data.rowsInSourceOrder()[source];
+    }
+
     private static UnsafeBuffer floats(final float... values)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(values.length * Float.BYTES));
@@ -57,7 +63,7 @@ class SgdKernelTest
             final UnsafeBuffer c = floats(0.1f, 0.2f, 0.4f);
             final SgdKernel kernel = new SgdKernel(data, w, c, Loss.HINGE, 1);
             // Row 0: margin 1 * (0.5 * 1 + 0 * 2) = 0.5 < 1, so the gradient is -y x = (-1, 0, -2).
-            final double loss = kernel.train(new int[] {0}, 0, 1, 0.5);
+            final double loss = kernel.train(new int[] {row(data, 0)}, 0, 1, 0.5);
             assertEquals(0.5, loss, 1e-12);
             assertEquals(0.5f - 0.5f * 0.1f * 0.5f + 0.5f * 1f, w.getFloat(0), 1e-6f);
             assertEquals(0.25f, w.getFloat(4), "coordinate 1 is not in row 0 and must not move");
@@ -73,7 +79,7 @@ class SgdKernelTest
             final UnsafeBuffer w = floats(0f, 0f, 0f);
             final UnsafeBuffer c = floats(0f, 0f, 0f);
             final SgdKernel kernel = new SgdKernel(data, w, c, Loss.LOGISTIC, 2);
-            final double loss = kernel.train(new int[] {0, 1}, 0, 2, 1.0);
+            final double loss = kernel.train(data.rowsInSourceOrder(), 0, 2, 1.0);
             assertEquals(2 * Math.log(2), loss, 1e-12);
             // Both margins 0: derivative -1/2 each, step 1/2 each: w += 0.25 * y * x.
             assertEquals(0.25f, w.getFloat(0), 1e-7f);
@@ -90,7 +96,7 @@ class SgdKernelTest
             final UnsafeBuffer w = floats(0f, 3f, 0f);
             final UnsafeBuffer c = floats(0f, 1000f, 0f);
             // Row 1 (label -1, x_1 = 1), w . x = 3: margin -3, hinge gradient +x; shrink capped at 1.
-            new SgdKernel(data, w, c, Loss.HINGE, 1).train(new int[] {1}, 0, 1, 0.1);
+            new SgdKernel(data, w, c, Loss.HINGE, 1).train(new int[] {row(data, 1)}, 0, 1, 0.1);
             assertEquals(-0.1f, w.getFloat(4), 1e-6f);
         }
     }

@@ -55,7 +55,8 @@ public final class PredictCommand implements Callable<Integer>
             BufferedWriter predictions = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.US_ASCII))
         {
             rows.verify();
-            for (long row = 0; row < rows.rows(); row++)
+            // One prediction a line in the source's order; the file stores its rows shuffled.
+            for (final int row : rows.rowsInSourceOrder())
             {
                 double dot = linear.bias() >= 0 ? w[features] * linear.bias() : 0;
                 boolean beyond = false;
