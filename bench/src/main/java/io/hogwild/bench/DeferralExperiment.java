@@ -9,6 +9,7 @@ import java.util.concurrent.CyclicBarrier;
 
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetLayout;
+import io.hogwild.common.settings.Settings;
 import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.EpochChunks;
@@ -34,7 +35,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class DeferralExperiment
 {
-    static final int BLOCK = 32;
+    /** The block length the product's default (--shuffle-block auto) takes on {@code data}. */
+    static int block(final Dataset data)
+    {
+        return Settings.defaults().blockLength(data.rows(), data.nnz());
+    }
     static final double LAMBDA = 1e-5;
     static final String[] VARIANTS = System.getProperty("variants", "plain,hot,all,private").split(",");
 
@@ -88,7 +93,7 @@ public final class DeferralExperiment
         long samples = 0;
         for (int w = 0; w < threads; w++)
         {
-            final int[] shard = DataSplit.shard(data, 1, 0, w, threads, BLOCK);
+            final int[] shard = DataSplit.shard(data, 1, 0, w, threads, block(data));
             samples += (long)shard.length * epochs;
             final int worker = w;
             // "private": every thread its own weights, nothing shared: the ceiling of this machine's scaling.
@@ -108,7 +113,7 @@ public final class DeferralExperiment
                 double step = 0.1;
                 for (int epoch = 1; epoch <= epochs; epoch++)
                 {
-                    final int[] local = blockOrder(shard.length, worker, epoch);
+                    final int[] local = blockOrder(shard.length, block(data), worker, epoch);
                     for (int i = 0; i < local.length; i++)
                     {
                         order[i] = shard[local[i]];
@@ -159,7 +164,7 @@ public final class DeferralExperiment
     }
 
     /** Shard positions 0..length-1 in {@code epoch}'s block order for {@code worker}, as the product walks them. */
-    static int[] blockOrder(final int length, final int worker, final int epoch)
+    static int[] blockOrder(final int length, final int block, final int worker, final int epoch)
     {
         final int[] positions = new int[length];
         for (int i = 0; i < length; i++)
@@ -167,7 +172,7 @@ public final class DeferralExperiment
             positions[i] = i;
         }
         final int[] order = new int[length];
-        DataSplit.blockOrder(positions, order, new int[DataSplit.blockCount(length, BLOCK)], BLOCK, 1, worker, epoch);
+        DataSplit.blockOrder(positions, order, new int[DataSplit.blockCount(length, block)], block, 1, worker, epoch);
         return order;
     }
 }

@@ -45,8 +45,9 @@ public class KernelBench
     @Param({"400000"})
     int rows;
 
-    @Param({"1", "32"})
-    int block;
+    /** Rows a block: single rows, the old default, or the product's default for the data (auto). */
+    @Param({"1", "32", "auto"})
+    String block;
 
     private Path dir;
     private Dataset data;
@@ -84,9 +85,10 @@ public class KernelBench
             Deferral.HOT, 0);
         deferringAllKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
             Deferral.ALL, ALL_SLICE);
-        final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
+        final int length = "auto".equals(block) ? DeferralExperiment.block(data) : Integer.parseInt(block);
+        final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, length);
         order = new int[shard.length];
-        DataSplit.blockOrder(shard, order, new int[shard.length], block, 1, 0, 1);
+        DataSplit.blockOrder(shard, order, new int[shard.length], length, 1, 0, 1);
     }
 
     @TearDown(Level.Trial)

@@ -45,8 +45,9 @@ public final class SoloKernel
             final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
             final SgdKernel kernel = new SgdKernel(data, weights, regularisation, Loss.HINGE, 1);
             // The whole data set in the product's block order (each JVM its own seed), walked round and round.
-            final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, DeferralExperiment.BLOCK);
-            final int[] local = DeferralExperiment.blockOrder(shard.length, worker, 1);
+            final int block = DeferralExperiment.block(data);
+            final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
+            final int[] local = DeferralExperiment.blockOrder(shard.length, block, worker, 1);
             final int[] order = new int[shard.length];
             for (int i = 0; i < local.length; i++)
             {
