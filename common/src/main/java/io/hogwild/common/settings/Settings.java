@@ -304,8 +304,8 @@ public record Settings(
      * The block length of the shuffled order over a dataset of {@code rows} rows and {@code nnz} non-zeros:
      * {@link #shuffleBlock} when given, else about {@link #AUTO_BLOCK_BYTES} of entries, and no more than
      * makes {@link #AUTO_MIN_BLOCKS} blocks. A block is read as one stream, so long blocks spare the walk the
-     * cache and TLB misses that start each one (docs/performance.md: blocks of ~700 rows 1.2-1.35x blocks of
-     * 32 on the RCV1-shaped default); the dataset file stores its rows shuffled once, so a block is a random
+     * memory misses that start each stream (docs/performance.md: one worker 1.28-1.44x with blocks of 762 rows
+     * against 32 on the RCV1-shaped default); the dataset file stores its rows shuffled once, so a block is a random
      * sample of the rows however the source was ordered. Data that fits in the cache gains nothing from
      * length and keeps a finer shuffle.
      */
