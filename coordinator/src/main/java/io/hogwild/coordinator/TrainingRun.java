@@ -567,7 +567,7 @@ public final class TrainingRun
     {
         final long seed = settings.seed();
         final double valFraction = settings.valFraction();
-        final Evaluation.RowFilter validationRows = row -> DataSplit.isValidation(seed, row, valFraction);
+        final Evaluation.RowFilter validationRows = row -> DataSplit.isValidation(train, seed, row, valFraction);
         long nonzerosPerEpoch = 0;
         double squaredNorms = 0;
         for (long row = 0; row < train.rows(); row++)

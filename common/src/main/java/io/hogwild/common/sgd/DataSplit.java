@@ -6,7 +6,9 @@ import io.hogwild.common.data.Dataset;
 
 /**
  * How the rows of a training file are split, the same way in the coordinator and in every worker: a row
- * is held out for validation when a hash of (seed, row) falls below the validation fraction; the other
+ * is held out for validation when a hash of (seed, source row) falls below the validation fraction, the
+ * source row being its place in the LIBSVM text (not in the dataset file, which stores rows shuffled), so
+ * that Spark, reading the text, holds out the same rows, and a file converted again splits as before; the other
  * rows are cut into blocks of {@code blockLength} consecutive training rows, walked block by block in a new
  * shuffled order of the blocks each epoch, drawn from (seed, worker, epoch), so that a run and a resumed
  * run see the same orders; the rows of a block are walked in file order. A training run's workers share
@@ -25,14 +27,21 @@ public final class DataSplit
     {
     }
 
-    /** True when {@code row} belongs to the validation split. */
-    public static boolean isValidation(final long seed, final long row, final double validationFraction)
+    /** True when the row at {@code row} of {@code data} belongs to the validation split. */
+    public static boolean isValidation(final Dataset data, final long seed, final long row,
+        final double validationFraction)
+    {
+        return isValidation(seed, data.sourceRow(row), validationFraction);
+    }
+
+    /** True when source row {@code sourceRow} (0-based, in the LIBSVM text) belongs to the validation split. */
+    public static boolean isValidation(final long seed, final long sourceRow, final double validationFraction)
     {
         if (validationFraction <= 0)
         {
             return false;
         }
-        final long bits = mix(seed ^ 0x5DEECE66DL, row);
+        final long bits = mix(seed ^ 0x5DEECE66DL, sourceRow);
         return (bits >>> 11) * 0x1.0p-53 < validationFraction;
     }
 
@@ -42,7 +51,7 @@ public final class DataSplit
         long count = 0;
         for (long row = 0; row < data.rows(); row++)
         {
-            if (!isValidation(seed, row, validationFraction))
+            if (!isValidation(data, seed, row, validationFraction))
             {
                 count++;
             }
@@ -82,7 +91,7 @@ public final class DataSplit
         int n = 0;
         for (int row = 0; row < data.rows(); row++)
         {
-            if (!isValidation(seed, row, validationFraction))
+            if (!isValidation(data, seed, row, validationFraction))
             {
                 if ((ordinal / blockLength) % workers == worker)
                 {

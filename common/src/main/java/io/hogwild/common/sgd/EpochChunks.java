@@ -29,6 +29,7 @@ public final class EpochChunks
      */
     public static final int CHUNK_SAMPLES = 4096;
 
+    private final Dataset data;
     private final long seed;
     private final double validationFraction;
     private final int blockLength;
@@ -54,6 +55,7 @@ public final class EpochChunks
         {
             throw new IllegalArgumentException("blocks of " + blockLength + " rows, " + blocksPerChunk + " a chunk");
         }
+        this.data = data;
         this.seed = seed;
         this.validationFraction = validationFraction;
         this.blockLength = blockLength;
@@ -63,7 +65,7 @@ public final class EpochChunks
         long ordinal = 0;
         for (int row = 0; row < data.rows(); row++)
         {
-            if (!DataSplit.isValidation(seed, row, validationFraction))
+            if (!DataSplit.isValidation(data, seed, row, validationFraction))
             {
                 if (ordinal % blockLength == 0)
                 {
@@ -142,7 +144,7 @@ public final class EpochChunks
             int remaining = (int)Math.min(blockLength, trainRows - (long)block * blockLength);
             for (int row = blockStarts[block]; remaining > 0; row++)
             {
-                if (!DataSplit.isValidation(seed, row, validationFraction))
+                if (!DataSplit.isValidation(data, seed, row, validationFraction))
                 {
                     rows[n++] = row;
                     remaining--;

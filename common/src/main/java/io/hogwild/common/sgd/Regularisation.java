@@ -24,7 +24,7 @@ public final class Regularisation
         long trainRows = 0;
         for (long row = 0; row < data.rows(); row++)
         {
-            if (DataSplit.isValidation(seed, row, validationFraction))
+            if (DataSplit.isValidation(data, seed, row, validationFraction))
             {
                 continue;
             }

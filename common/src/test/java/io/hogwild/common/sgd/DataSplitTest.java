@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import io.hogwild.common.data.CsrChunk;
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetWriter;
 import io.hogwild.common.data.SourceInfo;
@@ -46,13 +47,50 @@ class DataSplitTest
                     for (final int row : shard)
                     {
                         assertFalse(seen[row]);
-                        assertFalse(DataSplit.isValidation(9, row, 0.2));
+                        assertFalse(DataSplit.isValidation(data, 9, row, 0.2));
                         seen[row] = true;
                         total++;
                     }
                 }
                 assertEquals(trainRows, total, "block length " + blockLength);
             }
+        }
+    }
+
+    /**
+     * The file stores its rows shuffled, but the split is the source's: an epoch's chunks hold exactly the
+     * source rows that Spark, numbering the LIBSVM text's rows, keeps for training.
+     */
+    @Test
+    void shouldHoldOutBySourceRowWhateverOrderTheFileStoresRowsIn() throws IOException
+    {
+        final Path file = dir.resolve("d.hwd");
+        final CsrChunk source = new SyntheticData(50, 5, 1).generate(1001, 2);
+        DatasetWriter.write(file, List.of(source), 50, SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(file))
+        {
+            final boolean[] trained = new boolean[1001];
+            final EpochChunks chunks = new EpochChunks(data, 9, 0.2, 7, 3);
+            chunks.shuffle(0);
+            final int[] rows = new int[chunks.maxRows()];
+            for (int chunk = 0; chunk < chunks.count(); chunk++)
+            {
+                final int n = chunks.rows(chunk, rows);
+                for (int i = 0; i < n; i++)
+                {
+                    final int sourceRow = data.sourceRow(rows[i]);
+                    assertFalse(trained[sourceRow], "source row " + sourceRow + " twice");
+                    assertEquals(source.label(sourceRow), data.label(rows[i]));
+                    trained[sourceRow] = true;
+                }
+            }
+            int moved = 0;
+            for (int sourceRow = 0; sourceRow < trained.length; sourceRow++)
+            {
+                assertEquals(!DataSplit.isValidation(9, sourceRow, 0.2), trained[sourceRow], "source row " + sourceRow);
+                moved += data.sourceRow(sourceRow) != sourceRow ? 1 : 0;
+            }
+            assertTrue(moved > 900, "the file's order is not the source's, so the test tells the two apart");
         }
     }
 
