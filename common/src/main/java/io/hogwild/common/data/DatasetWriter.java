@@ -3,6 +3,7 @@ package io.hogwild.common.data;
 import static io.hogwild.common.data.DatasetLayout.*;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -10,7 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes blocks of rows to a dataset file ({@link DatasetLayout}). It counts the rows of every feature
@@ -29,7 +37,8 @@ public final class DatasetWriter
     }
 
     /**
-     * Writes {@code chunks} in order as one dataset.
+     * Writes the rows of {@code chunks}, taken in order as the source's rows, as one dataset that stores
+     * them shuffled ({@link DatasetLayout#shuffledRows}) and records each one's source row.
      *
      * @param dimension the number of features to record: at least the largest index + 1 of any chunk
      */
@@ -123,33 +132,65 @@ public final class DatasetWriter
             final int[] rowHot = new int[(int)rows];
             final long entriesStart = entriesOffset(rows, hotCount);
             final int parts = (int)Math.min(rows / ROWS_PER_PART + 1, 4L * Runtime.getRuntime().availableProcessors());
-            try
+            // Every part runs to its end or stops at the first failure anywhere; invokeAll returns only once
+            // none is writing, so the file is closed (and on failure deleted) after the last write.
+            final AtomicBoolean failed = new AtomicBoolean();
+            final List<Callable<Void>> writes = new ArrayList<>(parts);
+            for (int p = 0; p < parts; p++)
             {
-                java.util.stream.IntStream.range(0, parts).parallel().forEach(part ->
+                final int first = (int)(rows * p / parts);
+                final int end = (int)(rows * (p + 1) / parts);
+                writes.add(() ->
                 {
-                    final int first = (int)(((long)rowStarts.length - 1) * part / parts);
-                    final int end = (int)(((long)rowStarts.length - 1) * (part + 1) / parts);
-                    final PositionalWriter writer = new PositionalWriter(channel,
-                        entriesStart + rowStarts[first] * ENTRY_LENGTH);
                     try
                     {
-                        for (int row = first; row < end; row++)
+                        final PositionalWriter writer = new PositionalWriter(channel,
+                            entriesStart + rowStarts[first] * ENTRY_LENGTH);
+                        for (int row = first; row < end && !failed.get(); row++)
                         {
                             final CsrChunk chunk = chunks.get(rowChunk[row]);
                             final int r = rowInChunk[row];
                             rowHot[row] = putRow(writer, chunk, r == 0 ? 0 : chunk.rowEnd(r - 1), chunk.rowEnd(r), slot);
                         }
                         writer.flush();
+                        return null;
                     }
-                    catch (final IOException ex)
+                    catch (final Throwable ex)
                     {
-                        throw new java.io.UncheckedIOException(ex);
+                        failed.set(true);
+                        throw ex;
                     }
                 });
             }
-            catch (final java.io.UncheckedIOException ex)
+            final ExecutorService writers = Executors.newFixedThreadPool(
+                Math.min(parts, Runtime.getRuntime().availableProcessors()));
+            try
             {
-                throw ex.getCause();
+                for (final Future<Void> write : writers.invokeAll(writes))
+                {
+                    write.get();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing " + target);
+            }
+            catch (final ExecutionException ex)
+            {
+                if (ex.getCause() instanceof IOException io)
+                {
+                    throw io;
+                }
+                if (ex.getCause() instanceof RuntimeException runtime)
+                {
+                    throw runtime;
+                }
+                throw (Error)ex.getCause();
+            }
+            finally
+            {
+                writers.shutdownNow();
             }
 
             channel.position(hotCountsOffset(rows));
@@ -194,7 +235,7 @@ public final class DatasetWriter
             }
             channel.force(false);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final Throwable ex) // an OutOfMemoryError too: no temp file left behind
         {
             Files.deleteIfExists(temp);
             throw ex;

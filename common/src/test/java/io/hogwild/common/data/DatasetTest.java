@@ -111,6 +111,65 @@ class DatasetTest
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again), "the same source, the same file");
     }
 
+    /**
+     * Enough rows for the entries to be written in several parts at once, from chunks of uneven sizes (some
+     * empty): every row holds what its source row held, and the file is the one a single chunk gives.
+     */
+    @Test
+    void shouldWriteTheSameFileInParallelPartsFromAnyChunking() throws IOException
+    {
+        final int[] chunkRows = {0, 7_001, 0, 30_000, 1, 12_345, 0};
+        final List<CsrChunk> chunks = new java.util.ArrayList<>();
+        final CsrChunk whole = new CsrChunk();
+        int source = 0;
+        for (final int count : chunkRows)
+        {
+            final CsrChunk chunk = new CsrChunk();
+            for (int i = 0; i < count; i++, source++)
+            {
+                for (final CsrChunk target : List.of(chunk, whole))
+                {
+                    target.addFeature(source % 997, source);
+                    if (source % 3 == 0)
+                    {
+                        target.addFeature(1_000, 1f); // a hot feature, so rows hold hot entries after cold ones
+                    }
+                    target.endRow(source % 2 == 0 ? 1 : -1);
+                }
+            }
+            chunks.add(chunk);
+        }
+        final int rows = source;
+        final Path file = dir.resolve("parts.hwd");
+        DatasetWriter.write(file, chunks, 1_001, SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(file))
+        {
+            data.verify();
+            assertEquals(rows, data.rows());
+            for (int r = 0; r < rows; r++)
+            {
+                final int from = data.sourceRow(r);
+                assertEquals(from % 2 == 0 ? 1 : -1, data.label(r), "row " + r);
+                assertEquals(from % 3 == 0 ? 2 : 1, data.rowStart(r + 1) - data.rowStart(r), "row " + r);
+                for (long k = data.rowStart(r); k < data.rowStart(r + 1); k++)
+                {
+                    if (data.index(k) == 1_000)
+                    {
+                        assertEquals(1f, data.value(k));
+                    }
+                    else
+                    {
+                        assertEquals(from % 997, data.index(k), "row " + r);
+                        assertEquals((float)from, data.value(k), "row " + r);
+                    }
+                }
+            }
+        }
+        final Path single = dir.resolve("single.hwd");
+        DatasetWriter.write(single, List.of(whole), 1_001, SourceInfo.GENERATED);
+        assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(file), "one chunk or seven, the same file");
+    }
+
     @Test
     void shouldDetectASourceRowsSectionThatIsNoPermutation() throws IOException
     {
