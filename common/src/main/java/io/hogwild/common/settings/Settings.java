@@ -91,6 +91,9 @@ public record Settings(
     public static final String DEFAULT_SYNC = "lockfree";
     public static final String DEFAULT_ON_WORKER_FAILURE = "restart";
     public static final String DEFAULT_SHUFFLE_BLOCK = AUTO;
+    /** The longest {@code --shuffle-block} accepted, in rows. */
+    public static final int MAX_SHUFFLE_BLOCK = 1 << 20;
+
     /** {@code --shuffle-block auto}: blocks of about this many bytes of entries ... */
     public static final long AUTO_BLOCK_BYTES = 512 << 10;
     /** ... and at least this many blocks an epoch, so that small data, which sits in the cache, shuffles finely. */
@@ -187,7 +190,7 @@ public record Settings(
             longIn("dim", v.get("dim"), 0, Integer.MAX_VALUE / Float.BYTES - 4096),
             path(v.get("out")),
             sync,
-            AUTO.equalsIgnoreCase(v.get("shuffle-block")) ? 0 : intIn("shuffle-block", v.get("shuffle-block"), 1, 1 << 20),
+            shuffleBlock(v.get("shuffle-block")),
             onWorkerFailure,
             bool("quiet", v.get("quiet")));
         return settings;
@@ -318,7 +321,7 @@ public record Settings(
         final long byCount = rows / AUTO_MIN_BLOCKS;
         final long entryBytes = nnz * DatasetLayout.ENTRY_LENGTH;
         final long byBytes = entryBytes == 0 ? byCount : (AUTO_BLOCK_BYTES * rows + entryBytes - 1) / entryBytes;
-        return (int)Math.max(1, Math.min(1 << 20, Math.min(byCount, byBytes)));
+        return (int)Math.max(1, Math.min(MAX_SHUFFLE_BLOCK, Math.min(byCount, byBytes)));
     }
 
     public static Option option(final String name)
@@ -341,6 +344,24 @@ public record Settings(
     private static Path path(final String text)
     {
         return text == null || text.isEmpty() ? null : Paths.get(text);
+    }
+
+    /** {@code auto} (0 here, sized per dataset by {@link #blockLength}) or a length of at least one row. */
+    private static int shuffleBlock(final String text)
+    {
+        if (AUTO.equalsIgnoreCase(text))
+        {
+            return 0;
+        }
+        try
+        {
+            return intIn("shuffle-block", text, 1, MAX_SHUFFLE_BLOCK);
+        }
+        catch (final SettingsException ex)
+        {
+            throw new SettingsException("--shuffle-block must be auto or a whole number in [1, " + MAX_SHUFFLE_BLOCK +
+                "], was '" + text + "'");
+        }
     }
 
     private static int intIn(final String name, final String text, final int min, final int max)

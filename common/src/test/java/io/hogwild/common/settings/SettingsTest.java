@@ -64,6 +64,8 @@ class SettingsTest
         "loss|squared|--loss must be hinge or logistic, was 'squared'",
         "epochs|many|--epochs must be a whole number in [1, 1000000], was 'many'",
         "decay|1.5|--decay must be in (0, 1], was 1.5",
+        "shuffle-block|0|--shuffle-block must be auto or a whole number in [1, 1048576], was '0'",
+        "shuffle-block|long|--shuffle-block must be auto or a whole number in [1, 1048576], was 'long'",
     })
     void shouldRefuseValuesOutOfRangeNamingTheOption(final String name, final String value, final String message)
     {

@@ -44,7 +44,9 @@ public final class LostUpdateProbe
     {
         final List<CsrChunk> chunks = new ArrayList<>();
         CsrChunk chunk = new CsrChunk();
-        for (long row = 0; row < train.rows(); row++)
+        // The rows go in in the source's order, so the writer, shuffling the same number of rows the same way,
+        // stores them in the training file's order: the probe walks the same memory in the same sequence.
+        for (final int row : train.rowsInSourceOrder())
         {
             // The row's hot features come first, so its indices are not ascending throughout; the probe's
             // rows are the training rows, so the writer finds the same hot features and keeps that order.
