@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class BarrierBench
 {
+    private Path dir;
     private WeightFile file;
     private Thread worker;
     private volatile boolean running;
@@ -35,7 +36,7 @@ public class BarrierBench
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        final Path dir = BenchData.tempDir();
+        dir = BenchData.tempDir();
         file = WeightFile.create(dir.resolve("weights.bin"), new WeightFile.Config(16, 1, Loss.HINGE, 1,
             SyncMode.LOCKFREE, 1, 0, 0, ProcessHandle.current().pid(), System.currentTimeMillis(), 1, 1, 1), new float[16]);
         running = true;
@@ -58,11 +59,12 @@ public class BarrierBench
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException
+    public void tearDown() throws InterruptedException, IOException
     {
         running = false;
         worker.join();
         file.close();
+        BenchData.delete(dir);
     }
 
     @Benchmark

@@ -92,9 +92,10 @@ public class KernelBench
     }
 
     @TearDown(Level.Trial)
-    public void tearDown()
+    public void tearDown() throws IOException
     {
         data.close();
+        BenchData.delete(dir);
     }
 
     private int nextSlice()

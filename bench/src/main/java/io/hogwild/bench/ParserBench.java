@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The LIBSVM reader on RCV1-shaped text (the file's size is printed at set-up: MB/s = size / time), with 1
@@ -32,14 +33,22 @@ public class ParserBench
     @Param({"1", "0"})
     int threads;
 
+    private Path dir;
     private Path file;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
-        file = BenchData.tempDir().resolve("bench.libsvm");
+        dir = BenchData.tempDir();
+        file = dir.resolve("bench.libsvm");
         new SyntheticData(BenchData.FEATURES, BenchData.NNZ, 2011).writeLibsvm(file, rows, 1);
         System.out.printf("%nParserBench: %s holds %,d bytes%n", file, Files.size(file));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException
+    {
+        BenchData.delete(dir);
     }
 
     @Benchmark
