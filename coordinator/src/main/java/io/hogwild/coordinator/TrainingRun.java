@@ -810,7 +810,7 @@ public final class TrainingRun
         {
             doneBefore += file.workerSamplesDone(i);
         }
-        long idleNs = 1_000;
+        final BarrierWait wait = new BarrierWait();
         while (true)
         {
             boolean all = true;
@@ -835,9 +835,9 @@ public final class TrainingRun
                 progress.update(epoch, settings.epochs(), (done - doneBefore) / (double)trainRows,
                     (done - doneBefore) / seconds, lastValidationLoss);
             }
-            // Back off from 1 us to 1 ms: the coordinator needs no core of its own while workers train.
-            java.util.concurrent.locks.LockSupport.parkNanos(idleNs);
-            idleNs = Math.min(1_000_000, idleNs * 2);
+            // Few looks an epoch: the coordinator needs no core of its own while workers train.
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                wait.nextParkNs(System.nanoTime() - startNs, done - doneBefore, trainRows));
         }
     }
 

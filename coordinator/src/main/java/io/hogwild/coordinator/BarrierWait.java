@@ -1,0 +1,41 @@
+package io.hogwild.coordinator;
+
+/**
+ * How long the coordinator parks between looks at the epoch barrier. Every look wakes it, and when every
+ * core runs a worker (the default) a wake preempts a worker, whose epoch the barrier then waits for: on the
+ * 2-core development VM, looking every 50 us halved the rate of a worker that shared the coordinator's core;
+ * looking every 1 ms, as before, cost it less than this machine's noise (docs/performance.md). So the
+ * coordinator sleeps half of the epoch's remaining time, estimated from the samples the workers have
+ * published so far, and at most {@link #MAX_PARK_NS}, so that a worker that died is still noticed within
+ * that; the looks come closer as the end nears (about 20 an epoch of 150 ms instead of 150). Without
+ * progress to estimate from (the epoch's first chunks, or every chunk published and the workers yet to
+ * arrive) it backs off from {@link #MIN_PARK_NS} to {@link #BACKOFF_MAX_NS}.
+ */
+final class BarrierWait
+{
+    static final long MIN_PARK_NS = 1_000;
+    static final long BACKOFF_MAX_NS = 1_000_000;
+    static final long MAX_PARK_NS = 50_000_000;
+
+    private long backoffNs = MIN_PARK_NS;
+
+    /**
+     * The next park, in nanoseconds.
+     *
+     * @param elapsedNs time since the epoch was released
+     * @param done      samples published this epoch so far
+     * @param total     samples the epoch trains
+     */
+    long nextParkNs(final long elapsedNs, final long done, final long total)
+    {
+        if (done > 0 && done < total)
+        {
+            backoffNs = MIN_PARK_NS; // the tail starts fine-grained again
+            final double remainingNs = (total - done) * ((double)elapsedNs / done);
+            return Math.max(MIN_PARK_NS, Math.min(MAX_PARK_NS, (long)(remainingNs / 2)));
+        }
+        final long park = backoffNs;
+        backoffNs = Math.min(BACKOFF_MAX_NS, backoffNs * 2);
+        return park;
+    }
+}

@@ -1,0 +1,65 @@
+package io.hogwild.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BarrierWaitTest
+{
+    @Test
+    void shouldBackOffWhileThereIsNoProgressToEstimateFrom()
+    {
+        final BarrierWait wait = new BarrierWait();
+        assertEquals(1_000, wait.nextParkNs(0, 0, 100));
+        assertEquals(2_000, wait.nextParkNs(1_000, 0, 100));
+        for (int i = 0; i < 20; i++)
+        {
+            wait.nextParkNs(10_000, 0, 100);
+        }
+        assertEquals(BarrierWait.BACKOFF_MAX_NS, wait.nextParkNs(10_000, 0, 100));
+    }
+
+    @Test
+    void shouldSleepHalfTheEstimatedRemainderWithinItsBounds()
+    {
+        final BarrierWait wait = new BarrierWait();
+        // Half the samples in 40 ms: 40 ms left, sleep 20.
+        assertEquals(20_000_000, wait.nextParkNs(40_000_000, 500, 1_000));
+        // A slow start: the estimate would be minutes; a dead worker must still be seen within the cap.
+        assertEquals(BarrierWait.MAX_PARK_NS, wait.nextParkNs(1_000_000_000, 1, 1_000_000));
+        // Nearly done: never below the floor.
+        assertEquals(BarrierWait.MIN_PARK_NS, wait.nextParkNs(100_000_000, 999_999, 1_000_000));
+        // Every sample published, the workers yet to arrive: fine-grained backoff from the floor again.
+        assertEquals(BarrierWait.MIN_PARK_NS, wait.nextParkNs(100_000_000, 1_000_000, 1_000_000));
+        assertEquals(2 * BarrierWait.MIN_PARK_NS, wait.nextParkNs(100_001_000, 1_000_000, 1_000_000));
+    }
+
+    /**
+     * An epoch of 150 ms whose workers publish a chunk every 0.5 ms: the coordinator looks a few dozen times
+     * (a 1 ms poll looked ~150 times) and sees the end within a chunk's time.
+     */
+    @Test
+    void shouldLookFewTimesAnEpochAndStillSeeItsEndSoon()
+    {
+        final long epochNs = 150_000_000;
+        final long chunkNs = 500_000;
+        final long chunk = 3_000;
+        final long total = epochNs / chunkNs * chunk;
+        final BarrierWait wait = new BarrierWait();
+        long now = 0;
+        int looks = 0;
+        while (true)
+        {
+            looks++;
+            final long done = Math.min(total, now / chunkNs * chunk);
+            if (now >= epochNs)
+            {
+                break; // every worker has arrived
+            }
+            now += wait.nextParkNs(now, done, total);
+        }
+        assertTrue(looks < 40, looks + " looks");
+        assertTrue(now - epochNs <= chunkNs, "the end seen " + (now - epochNs) + " ns late");
+    }
+}
