@@ -4,18 +4,25 @@ import static io.hogwild.common.data.DatasetLayout.*;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import net.openhft.chronicle.bytes.MappedBytes;
+import org.agrona.BufferUtil;
+import org.agrona.IoUtil;
 import org.agrona.UnsafeApi;
 
 /**
  * A dataset file ({@link DatasetLayout}) mapped read-only. Every process and thread that trains maps the
  * same file, so the page cache holds one copy however many workers there are.
  *
- * <p>The file is mapped whole with Chronicle Bytes, which, unlike {@code FileChannel.map} and
- * {@code UnsafeBuffer}, maps more than 2 GiB in one region. Rows are then read by absolute address,
+ * <p>The file is mapped whole, in one region: by {@code FileChannel.map} up to 2 GiB, and beyond that by
+ * Chronicle Bytes, which maps more than 2 GiB in one region. (Chronicle is not the only way because its
+ * first use costs a fresh JVM about half a second of class loading and runtime code generation, which
+ * every worker process paid before it could train.) Rows are then read by absolute address,
  * without bounds checks: {@link #open} checks the header and the section offsets against the file's
  * length, and {@link #verify} walks the row offsets and indices, so a reader that stays within
  * {@code [0, rows)} and {@code [rowStart(r), rowEnd(r))} stays inside the mapping.
@@ -23,7 +30,7 @@ import org.agrona.UnsafeApi;
 public final class Dataset implements AutoCloseable
 {
     private final Path path;
-    private final MappedBytes mapping;
+    private final Runnable unmap;
     private final long rows;
     private final long nnz;
     private final long dimension;
@@ -39,10 +46,10 @@ public final class Dataset implements AutoCloseable
     private final long baseAddress;
     private final long fileLength;
 
-    private Dataset(final Path path, final MappedBytes mapping, final long baseAddress, final long fileLength)
+    private Dataset(final Path path, final Runnable unmap, final long baseAddress, final long fileLength)
     {
         this.path = path;
-        this.mapping = mapping;
+        this.unmap = unmap;
         this.baseAddress = baseAddress;
         this.fileLength = fileLength;
         this.rows = UnsafeApi.getLong(baseAddress + ROWS_OFFSET);
@@ -84,6 +91,12 @@ public final class Dataset implements AutoCloseable
     /** Maps a dataset file and checks its header; throws {@link DatasetFileException} naming the problem. */
     public static Dataset open(final Path path)
     {
+        return open(path, Integer.MAX_VALUE);
+    }
+
+    /** {@link #open(Path)}, mapping files longer than {@code maxChannelMapping} bytes with Chronicle Bytes. */
+    static Dataset open(final Path path, final long maxChannelMapping)
+    {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
         {
             throw new DatasetFileException(path + ": dataset files are little-endian; this platform is not");
@@ -105,27 +118,52 @@ public final class Dataset implements AutoCloseable
         {
             throw new DatasetFileException(path + ": not a hogwild dataset file (" + length + " bytes)");
         }
-        final MappedBytes mapping;
+        final Region region;
         try
         {
-            mapping = MappedBytes.singleMappedBytes(path.toFile(), length, true);
+            region = length <= maxChannelMapping ? mapByChannel(path, length) : mapByChronicle(path, length);
         }
         catch (final IOException | RuntimeException ex)
         {
             throw new DatasetFileException(path + ": cannot map: " + ex.getMessage(), ex);
         }
-        mapping.singleThreadedCheckDisabled(true);
-        final long base = mapping.addressForRead(0);
         try
         {
-            checkHeader(path, base, length);
+            checkHeader(path, region.address(), length);
         }
         catch (final DatasetFileException ex)
         {
-            mapping.releaseLast();
+            region.unmap().run();
             throw ex;
         }
-        return new Dataset(path, mapping, base, length);
+        return new Dataset(path, region.unmap(), region.address(), length);
+    }
+
+    /** A mapped file: the address of its first byte, and how to unmap it. */
+    private record Region(long address, Runnable unmap)
+    {
+    }
+
+    private static Region mapByChannel(final Path path, final long length) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+        {
+            // The buffer is held by the unmapper, so it is not collected (and unmapped) while the rows are read.
+            final MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
+            return new Region(BufferUtil.address(buffer), () -> IoUtil.unmap(buffer));
+        }
+    }
+
+    private static Region mapByChronicle(final Path path, final long length) throws IOException
+    {
+        final MappedBytes mapping = MappedBytes.singleMappedBytes(path.toFile(), length, true);
+        mapping.singleThreadedCheckDisabled(true);
+        return new Region(mapping.addressForRead(0), () ->
+        {
+            mapping.releaseLast();
+            // Chronicle unmaps on a background thread; finish it now, so that a closed dataset is unmapped.
+            net.openhft.chronicle.core.io.BackgroundResourceReleaser.releasePendingResources();
+        });
     }
 
     private static void checkHeader(final Path path, final long base, final long length)
@@ -367,8 +405,6 @@ public final class Dataset implements AutoCloseable
     @Override
     public void close()
     {
-        mapping.releaseLast();
-        // Chronicle unmaps on a background thread; finish it now, so that a closed dataset is unmapped.
-        net.openhft.chronicle.core.io.BackgroundResourceReleaser.releasePendingResources();
+        unmap.run();
     }
 }

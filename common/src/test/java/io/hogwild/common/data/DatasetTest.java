@@ -17,6 +17,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DatasetTest
 {
@@ -188,19 +190,31 @@ class DatasetTest
         }
     }
 
-    @Test
-    void shouldUnmapTheFileWhenClosed() throws IOException
+    /** Both ways of mapping: FileChannel (files up to 2 GiB) and Chronicle Bytes (longer ones). */
+    @ParameterizedTest(name = "mapped by {0}")
+    @ValueSource(strings = {"channel", "chronicle"})
+    void shouldReadTheRowsAndUnmapTheFileWhenClosed(final String way) throws IOException
     {
+        final long maxChannelMapping = "channel".equals(way) ? Integer.MAX_VALUE : 0;
         final Path file = tinyDataset(dir.resolve("unmapped.hwd"));
         for (int i = 0; i < 3; i++)
         {
-            try (Dataset data = Dataset.open(file))
+            try (Dataset data = Dataset.open(file, maxChannelMapping))
             {
+                data.verify();
                 assertEquals(3, data.rows());
+                final int[] row = data.rowsInSourceOrder();
+                assertEquals(1f, data.value(data.rowStart(row[0])));
                 assertEquals(1, mappingsOf(file), "mapped while open");
             }
         }
         assertEquals(0, mappingsOf(file), "a closed dataset leaves no mapping behind (a long compare opens hundreds)");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.truncate(channel.size() - 1);
+        }
+        assertThrows(DatasetFileException.class, () -> Dataset.open(file, maxChannelMapping));
+        assertEquals(0, mappingsOf(file), "a refused file is unmapped too");
     }
 
     private static long mappingsOf(final Path file) throws IOException
