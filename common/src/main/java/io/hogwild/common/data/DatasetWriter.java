@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -132,8 +133,9 @@ public final class DatasetWriter
             final int[] rowHot = new int[(int)rows];
             final long entriesStart = entriesOffset(rows, hotCount);
             final int parts = (int)Math.min(rows / ROWS_PER_PART + 1, 4L * Runtime.getRuntime().availableProcessors());
-            // Every part runs to its end or stops at the first failure anywhere; invokeAll returns only once
-            // none is writing, so the file is closed (and on failure deleted) after the last write.
+            // Every part runs to its end or stops at the first failure anywhere. However this ends (an
+            // interrupt makes invokeAll return early), the pool is drained before the channel is closed and
+            // the temporary file deleted, so no part writes after that.
             final AtomicBoolean failed = new AtomicBoolean();
             final List<Callable<Void>> writes = new ArrayList<>(parts);
             for (int p = 0; p < parts; p++)
@@ -174,7 +176,10 @@ public final class DatasetWriter
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while writing " + target);
+                final InterruptedIOException interrupted = new InterruptedIOException("interrupted while writing "
+                    + target);
+                interrupted.initCause(ex);
+                throw interrupted;
             }
             catch (final ExecutionException ex)
             {
@@ -190,7 +195,9 @@ public final class DatasetWriter
             }
             finally
             {
+                failed.set(true); // a no-op once every part has finished; otherwise stops the others
                 writers.shutdownNow();
+                awaitUninterruptibly(writers);
             }
 
             channel.position(hotCountsOffset(rows));
@@ -237,10 +244,41 @@ public final class DatasetWriter
         }
         catch (final Throwable ex) // an OutOfMemoryError too: no temp file left behind
         {
-            Files.deleteIfExists(temp);
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException deleteFailure)
+            {
+                ex.addSuppressed(deleteFailure);
+            }
             throw ex;
         }
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Waits for every task of {@code pool} to end, keeping an interrupt for after. */
+    private static void awaitUninterruptibly(final ExecutorService pool)
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES))
+                {
+                    break;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Finds the chunk and the row within it of each source row in {@code sourceRows}, in that order. */
