@@ -5,8 +5,9 @@ package io.hogwild.coordinator;
  * core runs a worker (the default) a wake preempts a worker, whose epoch the barrier then waits for: on the
  * 2-core development VM, looking every 50 us halved the rate of a worker that shared the coordinator's core;
  * looking every 1 ms, as before, cost it less than this machine's noise (docs/performance.md). So the
- * coordinator sleeps half of the epoch's remaining time, estimated from the samples the workers have
- * published so far, and at most {@link #MAX_PARK_NS}, so that a worker that died is still noticed within
+ * coordinator sleeps half of the epoch's remaining time, estimated from the rate at which the workers have
+ * published samples since the first look that saw any (so that the workers' wake-up at the epoch's start
+ * does not slow the estimate), and at most {@link #MAX_PARK_NS}, so that a worker that died is still noticed within
  * that; the looks come closer as the end nears (about 20 an epoch of 150 ms instead of 150). Without
  * progress to estimate from (the epoch's first chunks, or every chunk published and the workers yet to
  * arrive) it backs off from {@link #MIN_PARK_NS} to {@link #BACKOFF_MAX_NS}.
@@ -18,6 +19,9 @@ final class BarrierWait
     static final long MAX_PARK_NS = 50_000_000;
 
     private long backoffNs = MIN_PARK_NS;
+    /** The first look that saw progress: its time and the samples done then; -1 before it. */
+    private long firstProgressNs = -1;
+    private long firstProgressDone;
 
     /**
      * The next park, in nanoseconds.
@@ -31,7 +35,15 @@ final class BarrierWait
         if (done > 0 && done < total)
         {
             backoffNs = MIN_PARK_NS; // the tail starts fine-grained again
-            final double remainingNs = (total - done) * ((double)elapsedNs / done);
+            if (firstProgressNs < 0)
+            {
+                firstProgressNs = elapsedNs;
+                firstProgressDone = done;
+            }
+            final double nsPerSample = done > firstProgressDone && elapsedNs > firstProgressNs
+                ? (double)(elapsedNs - firstProgressNs) / (done - firstProgressDone)
+                : (double)elapsedNs / done;
+            final double remainingNs = (total - done) * nsPerSample;
             return Math.max(MIN_PARK_NS, Math.min(MAX_PARK_NS, (long)(remainingNs / 2)));
         }
         final long park = backoffNs;

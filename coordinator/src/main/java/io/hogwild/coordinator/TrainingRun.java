@@ -629,9 +629,12 @@ public final class TrainingRun
             while (epoch < settings.epochs())
             {
                 epoch++;
+                // Counted before the release: a worker may publish samples of this epoch right after it.
+                final long doneBefore = samplesDone(file);
                 final long epochStartNs = System.nanoTime();
                 file.releaseEpoch(epoch, step);
-                awaitBarrier(file, epoch, trainRows, validation == null ? Double.NaN : validation.meanLoss());
+                awaitBarrier(file, epoch, epochStartNs, doneBefore, trainRows,
+                    validation == null ? Double.NaN : validation.meanLoss());
                 final double epochSeconds = (System.nanoTime() - epochStartNs) / 1e9;
                 trainSeconds += epochSeconds;
 
@@ -800,16 +803,26 @@ public final class TrainingRun
         }
     }
 
-    /** The barrier: waits until every worker has published {@code epoch}, watching that all still live. */
-    private void awaitBarrier(final WeightFile file, final long epoch, final long trainRows,
-        final double lastValidationLoss) throws InterruptedException
+    /** Samples the workers have published in all, by the counters of the weight file. */
+    private static long samplesDone(final WeightFile file)
     {
-        final long startNs = System.nanoTime();
-        long doneBefore = 0;
+        long done = 0;
         for (int i = 0; i < file.workerCount(); i++)
         {
-            doneBefore += file.workerSamplesDone(i);
+            done += file.workerSamplesDone(i);
         }
+        return done;
+    }
+
+    /**
+     * The barrier: waits until every worker has published {@code epoch}, watching that all still live.
+     *
+     * @param startNs    when the epoch was released
+     * @param doneBefore the samples published in all before it was released
+     */
+    private void awaitBarrier(final WeightFile file, final long epoch, final long startNs, final long doneBefore,
+        final long trainRows, final double lastValidationLoss) throws InterruptedException
+    {
         final BarrierWait wait = new BarrierWait();
         while (true)
         {

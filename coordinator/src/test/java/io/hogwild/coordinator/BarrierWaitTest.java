@@ -35,6 +35,17 @@ class BarrierWaitTest
         assertEquals(2 * BarrierWait.MIN_PARK_NS, wait.nextParkNs(100_001_000, 1_000_000, 1_000_000));
     }
 
+    @Test
+    void shouldEstimateFromTheRateSinceProgressWasFirstSeenNotFromTheSlowStart()
+    {
+        final BarrierWait wait = new BarrierWait();
+        // The workers took 90 ms to wake; then 100 of 1,000 samples in the 10 ms to the first look.
+        assertEquals(BarrierWait.MAX_PARK_NS, wait.nextParkNs(100_000_000, 100, 1_000));
+        // 200 more in the next 20 ms: 0.1 ms a sample, 700 left, 70 ms, sleep 35 (the epoch's average, 0.4 ms
+        // a sample, would have slept the 50 ms cap, most of what is left).
+        assertEquals(35_000_000, wait.nextParkNs(120_000_000, 300, 1_000));
+    }
+
     /**
      * An epoch of 150 ms whose workers publish a chunk every 0.5 ms: the coordinator looks a few dozen times
      * (a 1 ms poll looked ~150 times) and sees the end within a chunk's time.
