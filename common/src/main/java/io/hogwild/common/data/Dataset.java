@@ -3,6 +3,7 @@ package io.hogwild.common.data;
 import static io.hogwild.common.data.DatasetLayout.*;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -205,6 +206,18 @@ public final class Dataset implements AutoCloseable
      */
     public void verify()
     {
+        try
+        {
+            verifyMapped();
+        }
+        finally
+        {
+            Reference.reachabilityFence(this); // the mapping outlives the walk (see touchPages)
+        }
+    }
+
+    private void verifyMapped()
+    {
         if (dimension < 0 || dimension > Integer.MAX_VALUE - 8 || hotFeatureCount > dimension)
         {
             throw corrupt("dimension " + dimension + " with " + hotFeatureCount + " hot features");
@@ -331,6 +344,7 @@ public final class Dataset implements AutoCloseable
         {
             rows[sourceRow(r)] = r;
         }
+        Reference.reachabilityFence(this); // the mapping outlives the walk (see touchPages)
         return rows;
     }
 
@@ -399,6 +413,9 @@ public final class Dataset implements AutoCloseable
         {
             sum += UnsafeApi.getByte(baseAddress + offset);
         }
+        // The loop reads raw addresses, not this object: without the fence, a caller that drops its last
+        // reference to the dataset could let it be collected, and the mapping unmapped, during the walk.
+        Reference.reachabilityFence(this);
         return sum;
     }
 
