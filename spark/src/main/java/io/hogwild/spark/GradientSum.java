@@ -3,7 +3,6 @@ package io.hogwild.spark;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 
-import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Loss;
 
 /**
@@ -32,7 +31,7 @@ public final class GradientSum implements Serializable
         final int count = shard.rows().rows();
         for (int row = 0; row < count; row++)
         {
-            if (DataSplit.isValidation(seed, shard.firstRow() + row, valFraction) ||
+            if (shard.isValidation(row, seed, valFraction) ||
                 (fraction < 1 && random.nextDouble() >= fraction))
             {
                 continue;

@@ -2,7 +2,6 @@ package io.hogwild.spark;
 
 import java.io.Serializable;
 
-import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Loss;
 
@@ -36,7 +35,7 @@ public final class Scores implements Serializable
         final int count = shard.rows().rows();
         for (int row = 0; row < count; row++)
         {
-            if (which == Rows.VALIDATION && !DataSplit.isValidation(seed, shard.firstRow() + row, valFraction))
+            if (which == Rows.VALIDATION && !shard.isValidation(row, seed, valFraction))
             {
                 continue;
             }

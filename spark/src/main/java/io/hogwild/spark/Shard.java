@@ -3,6 +3,7 @@ package io.hogwild.spark;
 import java.io.Serializable;
 
 import io.hogwild.common.data.CsrChunk;
+import io.hogwild.common.sgd.DataSplit;
 
 /**
  * One partition of a LIBSVM file, parsed once into CSR arrays and cached by Spark: the rows a partition
@@ -14,6 +15,15 @@ import io.hogwild.common.data.CsrChunk;
  */
 public record Shard(long firstRow, CsrChunk rows) implements Serializable
 {
+    /**
+     * Whether row {@code row} of this partition is held out for validation: {@link DataSplit#isValidation} of
+     * its source row, the same rows {@code train} holds out of a dataset file converted from the same text.
+     */
+    public boolean isValidation(final int row, final long seed, final double validationFraction)
+    {
+        return DataSplit.isValidation(seed, firstRow + row, validationFraction);
+    }
+
     public int rowStart(final int row)
     {
         return row == 0 ? 0 : rows.rowEnd(row - 1);

@@ -14,7 +14,6 @@ import java.util.Map;
 
 import io.hogwild.common.settings.Settings;
 import io.hogwild.common.settings.SettingsException;
-import io.hogwild.common.sgd.DataSplit;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.util.Json;
@@ -112,7 +111,7 @@ public final class SparkRun
             long n = 0;
             for (int row = 0; row < shard.rows().rows(); row++)
             {
-                n += DataSplit.isValidation(seed, shard.firstRow() + row, valFraction) ? 1 : 0;
+                n += shard.isValidation(row, seed, valFraction) ? 1 : 0;
             }
             return n;
         }).reduce(Long::sum);
@@ -261,7 +260,7 @@ public final class SparkRun
             final List<Tuple2<Object, Vector>> rows = new ArrayList<>();
             for (int row = 0; row < shard.rows().rows(); row++)
             {
-                if (DataSplit.isValidation(seed, shard.firstRow() + row, valFraction))
+                if (shard.isValidation(row, seed, valFraction))
                 {
                     continue;
                 }

@@ -7,7 +7,8 @@ import io.hogwild.common.data.Dataset;
 /**
  * How the rows of a training file are split, the same way in the coordinator and in every worker: a row
  * is held out for validation when a hash of (seed, source row) falls below the validation fraction, the
- * source row being its place in the LIBSVM text (not in the dataset file, which stores rows shuffled), so
+ * source row being its 0-based ordinal among the data lines of the LIBSVM text (blank and comment lines do
+ * not count; not its place in the dataset file, which stores rows shuffled), so
  * that Spark, reading the text, holds out the same rows, and a file converted again splits as before; the other
  * rows are cut into blocks of {@code blockLength} consecutive training rows, walked block by block in a new
  * shuffled order of the blocks each epoch, drawn from (seed, worker, epoch), so that a run and a resumed
@@ -31,10 +32,13 @@ public final class DataSplit
     public static boolean isValidation(final Dataset data, final long seed, final long row,
         final double validationFraction)
     {
-        return isValidation(seed, data.sourceRow(row), validationFraction);
+        return validationFraction > 0 && isValidation(seed, data.sourceRow(row), validationFraction);
     }
 
-    /** True when source row {@code sourceRow} (0-based, in the LIBSVM text) belongs to the validation split. */
+    /**
+     * True when source row {@code sourceRow} (the 0-based ordinal of its line among the data lines of the
+     * LIBSVM text) belongs to the validation split.
+     */
     public static boolean isValidation(final long seed, final long sourceRow, final double validationFraction)
     {
         if (validationFraction <= 0)
