@@ -27,14 +27,47 @@ class LostUpdateTest
     @TempDir
     Path dir;
 
+    /** Settings over {@code rows} generated rows of Zipf-distributed features. */
+    private Settings settings(final int rows) throws Exception
+    {
+        final String prefix = TestSupport.generate(dir, rows, 10, 500, 40);
+        return Settings.resolve(Map.of("data", prefix + ".train.libsvm"));
+    }
+
+    /** The probe is a fair stand-in only if it walks the training file's memory in the same sequence. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldStoreTheProbesRowsInTheTrainingFilesOrder() throws Exception
+    {
+        final Path probeFile = dir.resolve("probe.hwd");
+        try (Dataset train = Dataset.open(TrainingRun.resolveData(settings(20_000), line -> { }).train()))
+        {
+            LostUpdateProbe.prepare(train, probeFile);
+            try (Dataset probe = Dataset.open(probeFile))
+            {
+                assertEquals(train.rows(), probe.rows());
+                assertEquals(train.nnz(), probe.nnz());
+                assertEquals(train.hotFeatureCount(), probe.hotFeatureCount());
+                for (long r = 0; r < train.rows(); r++)
+                {
+                    assertEquals(train.sourceRow(r), probe.sourceRow(r), "source row of row " + r);
+                    assertEquals(train.rowStart(r + 1), probe.rowStart(r + 1), "end of row " + r);
+                    assertEquals(train.hotCount(r), probe.hotCount(r), "hot entries of row " + r);
+                }
+                for (long k = 0; k < train.nnz(); k++)
+                {
+                    assertEquals(train.entryIndex(k), probe.entryIndex(k), "index field of entry " + k);
+                }
+            }
+        }
+    }
+
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void shouldLoseNoUpdateUnderLockAtomicAndFileLockWhileLockFreeMay() throws Exception
     {
-        final String prefix = TestSupport.generate(dir, 40_000, 10, 500, 40);
-        final Settings base = Settings.resolve(Map.of("data", prefix + ".train.libsvm"));
-        final TrainingRun.DataFiles files = TrainingRun.resolveData(base, line -> { });
-        try (Dataset train = Dataset.open(files.train()))
+        final Settings base = settings(40_000);
+        try (Dataset train = Dataset.open(TrainingRun.resolveData(base, line -> { }).train()))
         {
             final LostUpdateProbe probe = LostUpdateProbe.prepare(train, dir.resolve("probe.hwd"));
             final StringBuilder lockFree = new StringBuilder();
