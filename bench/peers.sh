@@ -79,10 +79,11 @@ if [ -x "$py" ] && "$py" -c 'import sklearn' >/dev/null 2>&1; then
   # Loads the text once into a binary copy (scipy's npz; the load is timed and reported, not counted), then
   # alternates R rounds of one hogwild worker process and a scikit-learn fit, each in a process of its own that
   # exits before the other starts, so that each ratio is of two runs made a minute apart at most (the machine's
-  # speed drifts over a run of this script) and neither runs beside the other's memory. (Before 2026-11-28 the
-  # hogwild runs were children of the Python process that held the data and fitted: they slowed round after
-  # round there, 3.2 -> 2.2 M samples/s, and ran at full speed again from the shell.)
-  "$py" - "$work/rcv1.train.libsvm" "$work/rcv1.test.libsvm" "$work" > "$work/load.txt" <<'PY'
+  # speed drifts over a run of this script) and neither runs beside the other's memory; odd rounds run hogwild
+  # first, even rounds scikit-learn. (Until efe4088 the hogwild runs were children of the Python process that
+  # held the data and fitted: they slowed round after round there, 3.2 -> 2.2 M samples/s, and ran at full
+  # speed again from the shell.)
+  load=$("$py" - "$work/rcv1.train.libsvm" "$work/rcv1.test.libsvm" "$work" <<'PY'
 import sys, time
 import numpy as np
 import scipy.sparse
@@ -94,32 +95,48 @@ scipy.sparse.save_npz(work + "/X.npz", X, compressed=False); np.save(work + "/y.
 scipy.sparse.save_npz(work + "/Xt.npz", Xt, compressed=False); np.save(work + "/yt.npy", yt)
 print(f"{load:.2f}")
 PY
-  : > "$work/sklearn.txt"
-  for r in $(seq 1 "$rounds"); do
+)
+  echo "scikit-learn loaded the text in $load s (not counted; each fit reads scipy's binary copy)"
+  hogwild_one() {
     ./run.sh -q --data "$work/rcv1.train.libsvm" --test "$work/rcv1.test.libsvm" --procs 1 --epochs "$epochs" \
-      --lambda "$lambda" --patience 0 --out "$work/one-$r" >/dev/null
-    hog=$(number samples_per_second "$work/one-$r/summary.json")
-    "$py" - "$work" "$epochs" "$lambda" "$r" "$hog" "$(cat "$work/load.txt")" >> "$work/sklearn.txt" <<'PY'
+      --lambda "$lambda" --patience 0 --out "$work/one-$1" >/dev/null
+    number samples_per_second "$work/one-$1/summary.json"
+  }
+  sklearn_fit() { # prints: samples/s, test accuracy, fit seconds
+    "$py" - "$work" "$epochs" "$lambda" <<'PY'
 import sys, time
 import numpy as np
 import scipy.sparse
 from sklearn.linear_model import SGDClassifier
-work, epochs, alpha, r, hog, load = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5]), sys.argv[6]
+work, epochs, alpha = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 X = scipy.sparse.load_npz(work + "/X.npz").tocsr(); y = np.load(work + "/y.npy")
 Xt = scipy.sparse.load_npz(work + "/Xt.npz").tocsr(); yt = np.load(work + "/yt.npy")
 clf = SGDClassifier(loss="hinge", alpha=alpha, max_iter=epochs, tol=None, random_state=1)
 t = time.time(); clf.fit(X, y); fit = time.time() - t
-rate = X.shape[0] * epochs / fit
-print(f"{r} {hog:.0f} {rate:.0f} {hog / rate:.3f} {clf.score(Xt, yt):.4f} {fit:.2f} {load}", flush=True)
+print(f"{X.shape[0] * epochs / fit:.0f} {clf.score(Xt, yt):.4f} {fit:.2f}")
 PY
+  }
+  ratios=()
+  for r in $(seq 1 "$rounds"); do
+    if [ $((r % 2)) -eq 1 ]; then
+      hog=$(hogwild_one "$r"); sk=$(sklearn_fit)
+    else
+      sk=$(sklearn_fit); hog=$(hogwild_one "$r")
+    fi
+    if [ -z "$hog" ] || [ -z "$sk" ]; then
+      echo "round $r: no figure (hogwild: '${hog}', scikit-learn: '${sk}'); see $work, kept" >&2
+      trap - EXIT
+      exit 1
+    fi
+    read -r sk_rate sk_acc sk_fit <<< "$sk"
+    ratio=$(echo "$hog / $sk_rate" | bc -l)
+    ratios+=("$ratio")
+    printf 'round %s (%s first): hogwild 1 worker %s samples/s, scikit-learn SGDClassifier(hinge, alpha=%s) %s samples/s (fit %s s), test accuracy %s: RATIO %.2fx\n' \
+      "$r" "$([ $((r % 2)) -eq 1 ] && echo hogwild || echo scikit-learn)" "$hog" "$lambda" "$sk_rate" "$sk_fit" \
+      "$sk_acc" "$ratio"
   done
-  while read -r r hog sk_rate ratio sk_acc sk_fit sk_load; do
-    printf 'round %s: hogwild 1 worker %s samples/s, scikit-learn SGDClassifier(hinge, alpha=%s) %s samples/s (fit %s s), test accuracy %s: RATIO %.2fx\n' \
-      "$r" "$hog" "$lambda" "$sk_rate" "$sk_fit" "$sk_acc" "$ratio"
-  done < "$work/sklearn.txt"
-  printf 'RATIO per core, median of %s rounds: hogwild 1 worker / scikit-learn = %.2fx (target >= 3x); scikit-learn loaded the text in %s s\n' \
-    "$rounds" "$(cut -d' ' -f4 "$work/sklearn.txt" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')" \
-    "$(head -1 "$work/sklearn.txt" | cut -d' ' -f7)"
+  printf 'RATIO per core, median of %s rounds: hogwild 1 worker / scikit-learn = %.2fx (target >= 3x)\n' \
+    "$rounds" "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')"
 else
   echo "scikit-learn: skipped (install the Debian package python3-sklearn)"
 fi
