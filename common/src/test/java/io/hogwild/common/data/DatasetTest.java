@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -170,6 +171,104 @@ class DatasetTest
         final Path single = dir.resolve("single.hwd");
         DatasetWriter.write(single, List.of(whole), 1_001, SourceInfo.GENERATED);
         assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(file), "one chunk or seven, the same file");
+    }
+
+    /**
+     * A write interrupted at any moment either finishes whole or fails with an IOException that keeps the
+     * interrupt status; in both cases it leaves no temporary file and no writer thread running.
+     */
+    @Test
+    @Timeout(120)
+    void shouldLeaveNothingBehindWhenInterruptedAtAnyMoment() throws Exception
+    {
+        final List<CsrChunk> chunks = new java.util.ArrayList<>();
+        for (int c = 0; c < 8; c++)
+        {
+            final CsrChunk chunk = new CsrChunk();
+            for (int i = 0; i < 25_000; i++)
+            {
+                for (int k = 0; k < 20; k++)
+                {
+                    chunk.addFeature(k * 250 + i % 250, 1f);
+                }
+                if (i % 3 == 0)
+                {
+                    chunk.addFeature(5_050, 1f); // hot
+                }
+                chunk.endRow(i % 2 == 0 ? 1 : -1);
+            }
+            chunks.add(chunk);
+        }
+        final Path target = dir.resolve("interrupted.hwd");
+        final long startNs = System.nanoTime();
+        DatasetWriter.write(target, chunks, 5_100, SourceInfo.GENERATED);
+        final long writeNs = System.nanoTime() - startNs;
+        Files.delete(target);
+
+        int finished = 0;
+        int failed = 0;
+        for (int trial = 0; trial < 12; trial++)
+        {
+            final java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            final java.util.concurrent.atomic.AtomicReference<Throwable> outcome =
+                new java.util.concurrent.atomic.AtomicReference<>();
+            final java.util.concurrent.atomic.AtomicBoolean interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+            final Thread writer = new Thread(() ->
+            {
+                try
+                {
+                    start.await();
+                    DatasetWriter.write(target, chunks, 5_100, SourceInfo.GENERATED);
+                }
+                catch (final Throwable ex)
+                {
+                    outcome.set(ex);
+                }
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            }, "dataset-writer-under-test");
+            writer.start();
+            start.await();
+            // Spread the interrupts over the write's whole length, its parallel entries section included.
+            final long atNs = System.nanoTime() + writeNs * trial / 12;
+            while (System.nanoTime() < atNs)
+            {
+                Thread.onSpinWait();
+            }
+            writer.interrupt();
+            writer.join();
+
+            try (java.util.stream.Stream<Path> files = Files.list(dir))
+            {
+                assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains(".tmp")).toList(),
+                    "trial " + trial + ": no temporary file left");
+            }
+            for (final Thread thread : Thread.getAllStackTraces().keySet())
+            {
+                for (final StackTraceElement frame : thread.getStackTrace())
+                {
+                    assertFalse(frame.getClassName().startsWith(DatasetWriter.class.getName()),
+                        "trial " + trial + ": " + thread.getName() + " still runs the writer");
+                }
+            }
+            if (outcome.get() == null)
+            {
+                finished++;
+                try (Dataset data = Dataset.open(target))
+                {
+                    data.verify();
+                    assertEquals(200_000, data.rows());
+                }
+                Files.delete(target);
+            }
+            else
+            {
+                failed++;
+                assertTrue(outcome.get() instanceof IOException, "trial " + trial + ": " + outcome.get());
+                assertTrue(interruptKept.get(), "trial " + trial + ": the interrupt status is kept");
+                assertFalse(Files.exists(target), "trial " + trial + ": no file passed off as complete");
+            }
+        }
+        assertTrue(failed > 0, "some writes were interrupted (" + finished + " finished)");
     }
 
     @Test
