@@ -23,12 +23,12 @@ class BarrierWaitTest
     @Test
     void shouldSleepHalfTheEstimatedRemainderWithinItsBounds()
     {
-        final BarrierWait wait = new BarrierWait();
         // Half the samples in 40 ms: 40 ms left, sleep 20.
-        assertEquals(20_000_000, wait.nextParkNs(40_000_000, 500, 1_000));
+        assertEquals(20_000_000, new BarrierWait().nextParkNs(40_000_000, 500, 1_000));
         // A slow start: the estimate would be minutes; a dead worker must still be seen within the cap.
-        assertEquals(BarrierWait.MAX_PARK_NS, wait.nextParkNs(1_000_000_000, 1, 1_000_000));
+        assertEquals(BarrierWait.MAX_PARK_NS, new BarrierWait().nextParkNs(1_000_000_000, 1, 1_000_000));
         // Nearly done: never below the floor.
+        final BarrierWait wait = new BarrierWait();
         assertEquals(BarrierWait.MIN_PARK_NS, wait.nextParkNs(100_000_000, 999_999, 1_000_000));
         // Every sample published, the workers yet to arrive: fine-grained backoff from the floor again.
         assertEquals(BarrierWait.MIN_PARK_NS, wait.nextParkNs(100_000_000, 1_000_000, 1_000_000));

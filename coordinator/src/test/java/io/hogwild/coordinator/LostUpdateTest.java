@@ -50,6 +50,8 @@ class LostUpdateTest
                 assertEquals(train.hotFeatureCount(), probe.hotFeatureCount());
                 for (long r = 0; r < train.rows(); r++)
                 {
+                    // The writer's shuffle depends on the row count alone: this holds by construction, and the
+                    // assertions below, on content, are the ones that tell the two orders apart.
                     assertEquals(train.sourceRow(r), probe.sourceRow(r), "source row of row " + r);
                     assertEquals(train.rowStart(r + 1), probe.rowStart(r + 1), "end of row " + r);
                     assertEquals(train.hotCount(r), probe.hotCount(r), "hot entries of row " + r);
