@@ -86,6 +86,8 @@ public final class TrainingRun
     private boolean interrupted;
     /** Writes each epoch's checkpoint while the next epoch trains. */
     private final CheckpointWriter checkpoints = new CheckpointWriter();
+    /** The worker JVMs' class-data-sharing archive, beside the dataset cache. */
+    private final WorkerClassArchive classArchive = WorkerClassArchive.in(DatasetCache.fromEnvironment().directory());
 
     /**
      * @param settings resolved settings
@@ -514,8 +516,13 @@ public final class TrainingRun
             {
                 try
                 {
-                    return threads() ? WorkerThread.start(i, file, train) :
-                        WorkerProcess.start(i, weightPath, train.path(), jvmOptions, workerOutput);
+                    if (threads())
+                    {
+                        return WorkerThread.start(i, file, train);
+                    }
+                    final List<String> options = new ArrayList<>(jvmOptions);
+                    options.addAll(classArchive.options(i));
+                    return WorkerProcess.start(i, weightPath, train.path(), options, workerOutput);
                 }
                 catch (final IOException ex)
                 {
@@ -535,6 +542,7 @@ public final class TrainingRun
             final Map<String, Object> summary = epochs(file, train, test, runDir, trainRows, startupSeconds,
                 wallStartNs);
             stopWorkers(file);
+            classArchive.publish();
             synchronized (endLock)
             {
                 refuseIfInterrupted();
@@ -555,6 +563,7 @@ public final class TrainingRun
         }
         finally
         {
+            classArchive.discard();
             heartbeat.interrupt();
             heartbeat.join();
             checkpoints.close();

@@ -174,12 +174,19 @@ final class TestSupport
      */
     static Process startChildCoordinator(final Path log, final String... args) throws IOException
     {
+        return startChildCoordinatorOn(log, System.getProperty("java.class.path"), args);
+    }
+
+    /** The same on class path {@code classPath}, which its workers then run on too. */
+    static Process startChildCoordinatorOn(final Path log, final String classPath, final String... args)
+        throws IOException
+    {
         final List<String> command = new java.util.ArrayList<>();
         command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(io.hogwild.common.util.JvmFlags.flags());
         command.add("-D" + io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY + "=" +
             System.getProperty(io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), HogwildCli.class.getName()));
+        command.addAll(List.of("-cp", classPath, HogwildCli.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
