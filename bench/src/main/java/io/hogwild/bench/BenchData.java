@@ -5,14 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.hogwild.common.data.CsrChunk;
 import io.hogwild.common.data.DatasetWriter;
 import io.hogwild.common.data.SourceInfo;
 import io.hogwild.common.data.SyntheticData;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Generated RCV1-shaped data for the benchmarks, written once into a temporary directory. */
@@ -61,14 +60,8 @@ final class BenchData
     }
 
     /** Deletes {@code dir} and what it holds (a trial's data is a quarter of a GB: left behind, they add up). */
-    static void delete(final Path dir) throws IOException
+    static void delete(final Path dir)
     {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(path);
-            }
-        }
+        IoUtil.delete(dir.toFile(), false);
     }
 }

@@ -1,13 +1,11 @@
 package io.hogwild.coordinator;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import io.hogwild.common.data.DatasetCache;
+import org.agrona.IoUtil;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,7 +27,7 @@ final class IsolatedRuns implements BeforeEachCallback, AfterEachCallback
     }
 
     @Override
-    public void afterEach(final ExtensionContext context) throws IOException
+    public void afterEach(final ExtensionContext context)
     {
         System.clearProperty(DatasetCache.CACHE_DIR_PROPERTY);
         try
@@ -38,30 +36,12 @@ final class IsolatedRuns implements BeforeEachCallback, AfterEachCallback
         }
         finally
         {
-            // A converted dataset a test: left behind, the caches of a few suite runs filled gigabytes of /tmp.
-            deleteTree(context.getStore(NAMESPACE).remove("cache", Path.class));
-        }
-    }
-
-    private static void deleteTree(final Path root) throws IOException
-    {
-        if (root == null || !Files.exists(root))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path ->
+            // Each cache holds a converted dataset: left behind, a few suite runs' caches filled gigabytes of /tmp.
+            final Path cache = context.getStore(NAMESPACE).remove("cache", Path.class);
+            if (cache != null)
             {
-                try
-                {
-                    Files.deleteIfExists(path);
-                }
-                catch (final IOException ex)
-                {
-                    throw new UncheckedIOException(ex);
-                }
-            });
+                IoUtil.delete(cache.toFile(), false);
+            }
         }
     }
 }
