@@ -119,9 +119,9 @@ PY
   ratios=()
   for r in $(seq 1 "$rounds"); do
     if [ $((r % 2)) -eq 1 ]; then
-      hog=$(hogwild_one "$r"); sk=$(sklearn_fit)
+      first=hogwild; hog=$(hogwild_one "$r"); sk=$(sklearn_fit)
     else
-      sk=$(sklearn_fit); hog=$(hogwild_one "$r")
+      first=scikit-learn; sk=$(sklearn_fit); hog=$(hogwild_one "$r")
     fi
     if [ -z "$hog" ] || [ -z "$sk" ]; then
       echo "round $r: no figure (hogwild: '${hog}', scikit-learn: '${sk}'); see $work, kept" >&2
@@ -132,8 +132,7 @@ PY
     ratio=$(echo "$hog / $sk_rate" | bc -l)
     ratios+=("$ratio")
     printf 'round %s (%s first): hogwild 1 worker %s samples/s, scikit-learn SGDClassifier(hinge, alpha=%s) %s samples/s (fit %s s), test accuracy %s: RATIO %.2fx\n' \
-      "$r" "$([ $((r % 2)) -eq 1 ] && echo hogwild || echo scikit-learn)" "$hog" "$lambda" "$sk_rate" "$sk_fit" \
-      "$sk_acc" "$ratio"
+      "$r" "$first" "$hog" "$lambda" "$sk_rate" "$sk_fit" "$sk_acc" "$ratio"
   done
   printf 'RATIO per core, median of %s rounds: hogwild 1 worker / scikit-learn = %.2fx (target >= 3x)\n' \
     "$rounds" "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')"

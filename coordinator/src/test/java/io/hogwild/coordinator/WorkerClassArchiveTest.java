@@ -31,12 +31,13 @@ class WorkerClassArchiveTest
     private String launcherClassPath() throws IOException
     {
         Files.createDirectories(dir.resolve("lib"));
-        jar(dir.resolve("lib/library.jar"), null);
-        jar(dir.resolve("launcher.jar"), "lib/library.jar");
+        jar(dir.resolve("lib/library.jar"), null, null);
+        jar(dir.resolve("launcher.jar"), "lib/library.jar", null);
         return dir.resolve("launcher.jar").toString();
     }
 
-    private static void jar(final Path file, final String classPath) throws IOException
+    /** Writes a jar whose manifest names {@code classPath} (if not null), holding {@code classes}' files (if not null). */
+    private static void jar(final Path file, final String classPath, final Path classes) throws IOException
     {
         final Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -46,7 +47,19 @@ class WorkerClassArchiveTest
         }
         try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, manifest))
         {
-            jar.flush();
+            if (classes == null)
+            {
+                return;
+            }
+            try (Stream<Path> files = Files.walk(classes))
+            {
+                for (final Path entry : files.filter(Files::isRegularFile).toList())
+                {
+                    jar.putNextEntry(new java.util.jar.JarEntry(classes.relativize(entry).toString().replace('\\', '/')));
+                    Files.copy(entry, jar);
+                    jar.closeEntry();
+                }
+            }
         }
     }
 
@@ -143,18 +156,7 @@ class WorkerClassArchiveTest
                 continue;
             }
             final Path jar = dir.resolve("classes-" + n++ + ".jar");
-            final Manifest manifest = new Manifest();
-            manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-            try (OutputStream out = Files.newOutputStream(jar); JarOutputStream packed = new JarOutputStream(out, manifest);
-                 Stream<Path> files = Files.walk(entry))
-            {
-                for (final Path file : files.filter(Files::isRegularFile).toList())
-                {
-                    packed.putNextEntry(new java.util.jar.JarEntry(entry.relativize(file).toString().replace('\\', '/')));
-                    Files.copy(file, packed);
-                    packed.closeEntry();
-                }
-            }
+            jar(jar, null, entry);
             jars.add(jar.toString());
         }
         return String.join(java.io.File.pathSeparator, jars);
