@@ -86,8 +86,8 @@ public final class TrainingRun
     private boolean interrupted;
     /** Writes each epoch's checkpoint while the next epoch trains. */
     private final CheckpointWriter checkpoints = new CheckpointWriter();
-    /** The worker JVMs' class-data-sharing archive, beside the dataset cache. */
-    private final WorkerClassArchive classArchive = WorkerClassArchive.in(DatasetCache.fromEnvironment().directory());
+    /** The worker JVMs' class-data-sharing archive, beside the dataset cache (none for threads). */
+    private final WorkerClassArchive classArchive;
 
     /**
      * @param settings resolved settings
@@ -124,6 +124,8 @@ public final class TrainingRun
                 System.err.println(line);
             }
         };
+        this.classArchive = threads() ? WorkerClassArchive.none() :
+            WorkerClassArchive.in(DatasetCache.fromEnvironment().directory());
         this.workerHeartbeats = new StalenessWatch[workerCount()];
         this.restarts = new int[workerCount()];
         this.restartedAtNs = new long[workerCount()];

@@ -43,6 +43,12 @@ final class WorkerClassArchive
         this.enabled = enabled;
     }
 
+    /** No archive: for runs whose workers are threads, which start no JVM. */
+    static WorkerClassArchive none()
+    {
+        return new WorkerClassArchive(Path.of(DIRECTORY), "none", false);
+    }
+
     /** The archive of this JVM's JDK and class path (the workers'), in {@code cacheDirectory}. */
     static WorkerClassArchive in(final Path cacheDirectory)
     {
@@ -174,6 +180,10 @@ final class WorkerClassArchive
     /** Deletes an archive that worker 0 wrote, or began to write, in a run that did not end cleanly. */
     void discard()
     {
+        if (!enabled)
+        {
+            return;
+        }
         try
         {
             Files.deleteIfExists(pending);

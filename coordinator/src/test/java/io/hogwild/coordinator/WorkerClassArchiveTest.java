@@ -175,6 +175,29 @@ class WorkerClassArchiveTest
     }
 
     @Test
+    void shouldTakeNoPartInARunOfThreads() throws IOException
+    {
+        final WorkerClassArchive none = WorkerClassArchive.none();
+        assertFalse(none.enabled());
+        assertEquals(List.of(), none.options(0));
+        // Even a file where its pending archive would be is left alone: it was never this run's.
+        Files.createDirectories(none.pending().getParent());
+        Files.writeString(none.pending(), "not ours");
+        try
+        {
+            none.publish();
+            none.discard();
+            assertTrue(Files.exists(none.pending()));
+            assertFalse(Files.exists(none.archive()));
+        }
+        finally
+        {
+            Files.deleteIfExists(none.pending());
+            Files.deleteIfExists(none.pending().getParent());
+        }
+    }
+
+    @Test
     void shouldTakeNoPartWithADirectoryOnTheClassPath() throws IOException
     {
         final String classPath = launcherClassPath();
