@@ -73,9 +73,27 @@ public final class SparkRun
         return conf;
     }
 
+    /**
+     * The newest Java that Spark 4.0 starts on: its Hadoop client calls {@code Subject.getSubject} when a context
+     * starts, which Java 23 and later refuse (and no flag brings back on 24+, where the Security Manager is gone).
+     */
+    static final int NEWEST_JAVA = 22;
+
+    /** Refuses, before anything is written, a Java that Spark cannot start on (see {@link #NEWEST_JAVA}). */
+    static void requireSupportedJava(final int feature, final String javaHome)
+    {
+        if (feature > NEWEST_JAVA)
+        {
+            throw new RunFailedException("spark needs Java 17 or 21, not Java " + feature + " (" + javaHome +
+                "): Spark 4.0's Hadoop client calls Subject.getSubject, which Java 23 and later refuse. " +
+                "Set JAVA_HOME to a Java 17 or 21; the other commands run on Java " + feature + " as they are");
+        }
+    }
+
     /** Trains and writes the run directory; returns summary.json's content. */
     public Map<String, Object> run() throws IOException
     {
+        requireSupportedJava(Runtime.version().feature(), System.getProperty("java.home"));
         final long wallStartNs = System.nanoTime();
         final Path runDir = TrainingRun.createRunDirectory(training.out());
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(runDir);

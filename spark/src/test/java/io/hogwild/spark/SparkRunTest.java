@@ -20,6 +20,7 @@ import io.hogwild.common.data.LibsvmFormatException;
 import io.hogwild.common.data.SyntheticData;
 import io.hogwild.common.settings.SettingsException;
 import io.hogwild.coordinator.LiblinearModel;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,12 @@ class SparkRunTest
 {
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void sparkStartsOnThisJava()
+    {
+        SparkJavaTest.assumeSparkStarts();
+    }
 
     private Map<String, Object> run(final Map<String, String> given) throws IOException
     {

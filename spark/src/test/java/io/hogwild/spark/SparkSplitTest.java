@@ -17,6 +17,7 @@ import io.hogwild.common.data.Dataset;
 import io.hogwild.common.data.DatasetCache;
 import io.hogwild.common.sgd.DataSplit;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,12 @@ class SparkSplitTest
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void sparkStartsOnThisJava()
+    {
+        SparkJavaTest.assumeSparkStarts();
+    }
 
     @Test
     void shouldHoldOutTheRowsThatTrainHoldsOutOfTheSameText() throws IOException
