@@ -11,7 +11,7 @@
 # loss, scikit-learn's alpha is the same quantity, and liblinear's C = 1 is lambda = 1 / (C n) ~ 1.4e-6 here.
 # Both hogwild runs train E epochs (5: enough to pass liblinear's accuracy on this data), as scikit-learn
 # does; the end-to-end one with early stopping as by default.
-#   bench/peers.sh [--rows N] [--epochs E] [--procs P] [--lambda L] [--rounds R]
+#   [JAVA_HOME=JDK] bench/peers.sh [--rows N] [--epochs E] [--procs P] [--lambda L] [--rounds R]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=781265; test_rows=23149; epochs=5; procs=2; lambda=1e-6; rounds=3
@@ -30,6 +30,7 @@ trap 'rm -rf "$work"' EXIT
 ./run.sh --version >/dev/null   # builds the jars once, outside the timings (edit no source while this runs)
 
 echo "data: $rows x 47,236 RCV1-shaped rows (~76 non-zeros), $test_rows test rows; this machine: $(nproc) cores"
+echo "hogwild's Java: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | sed -n 1p) (run.sh takes \$JAVA_HOME, else java on the PATH)"
 ./run.sh generate --rows "$rows" --test-rows "$test_rows" --seed 2011 -o "$work/rcv1" >/dev/null
 size=$(stat -c %s "$work/rcv1.train.libsvm")
 printf 'train text: %s bytes\n' "$size"
