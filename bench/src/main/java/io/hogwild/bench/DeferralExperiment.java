@@ -104,7 +104,8 @@ public final class DeferralExperiment
             final int interval = deferral.coldStoreSamples(threads, data);
             // "plain" is eager Hogwild!, as --sync lockfree-eager runs it (two walks a sample, not the fused one).
             final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1,
-                "plain".equals(variant) ? SyncMode.LOCKFREE_EAGER : SyncMode.LOCKFREE, null, deferral, interval);
+                "plain".equals(variant) ? SyncMode.LOCKFREE_EAGER : SyncMode.LOCKFREE, null, deferral,
+                deferral.hotStoreSamples(threads), interval);
             // Slices as a worker's pieces (EpochChunks.CHUNK_SAMPLES: 4,096).
             final int slice = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, interval);
             final Runnable body = () ->

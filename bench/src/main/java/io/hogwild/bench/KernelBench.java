@@ -82,9 +82,9 @@ public class KernelBench
         mappedKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1);
         heapKernel = new SgdKernel(data, heapWeights, regularisation, Loss.HINGE, 1);
         deferringKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
-            Deferral.HOT, 0);
+            Deferral.HOT, Deferral.HOT.hotStoreSamples(2), 0);
         deferringAllKernel = new SgdKernel(data, mappedWeights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE, null,
-            Deferral.ALL, ALL_SLICE);
+            Deferral.ALL, Deferral.ALL.hotStoreSamples(2), ALL_SLICE);
         final int length = "auto".equals(block) ? DeferralExperiment.block(data) : Integer.parseInt(block);
         final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, length);
         order = new int[shard.length];

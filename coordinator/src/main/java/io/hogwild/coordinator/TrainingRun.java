@@ -503,9 +503,9 @@ public final class TrainingRun
             "%,d non-zeros, blocks of %,d rows; %d worker %s, %s%s, %s loss; run directory %s", trainRows,
             train.rows() - trainRows, dimension, train.nnz(), blockLength(train), procs, threads() ? "threads" : "processes", settings.sync().cliName(),
             deferral == Deferral.NONE ? "" : deferral == Deferral.HOT ?
-                String.format(Locale.ROOT, " (hot updates stored every %d samples)", Deferral.HOT_STORE_SAMPLES) :
+                String.format(Locale.ROOT, " (hot updates stored every %d samples)", deferral.hotStoreSamples(procs)) :
                 String.format(Locale.ROOT, " (hot updates stored every %d samples, the others every %,d)",
-                    Deferral.HOT_STORE_SAMPLES, coldStoreSamples(train)),
+                    deferral.hotStoreSamples(procs), coldStoreSamples(train)),
             settings.loss().cliName(), runDir));
 
         final Thread heartbeat = startCoordinatorHeartbeat(file);
@@ -745,7 +745,7 @@ public final class TrainingRun
         summary.put("sync", settings.sync().cliName());
         final Deferral deferral = Deferral.of(settings.sync(), file.workerCount(), train);
         summary.put("deferral", deferral.name().toLowerCase(Locale.ROOT));
-        summary.put("hot_store_samples", deferral == Deferral.NONE ? 0 : Deferral.HOT_STORE_SAMPLES);
+        summary.put("hot_store_samples", deferral.hotStoreSamples(file.workerCount()));
         summary.put("cold_store_samples", coldStoreSamples(train));
         summary.put("loss", settings.loss().cliName());
         summary.put("worker_pids", workerPids());

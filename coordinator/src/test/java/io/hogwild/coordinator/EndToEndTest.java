@@ -68,7 +68,7 @@ class EndToEndTest
         assertTrue(summary.contains("\"sync\": \"lockfree\""), summary);
         // 3,000 features against 30 non-zeros a row: two lock-free workers defer every update.
         assertTrue(summary.contains("\"deferral\": \"all\""), summary);
-        assertEquals(Deferral.HOT_STORE_SAMPLES, number(summary, "hot_store_samples"));
+        assertEquals(Deferral.ALL.hotStoreSamples(2), number(summary, "hot_store_samples"));
         // The nominal interval, rounded up to whole blocks of the chunk (auto blocks: 20,000 / 1,024 = 19 rows).
         final double coldStore = number(summary, "cold_store_samples");
         assertTrue(coldStore >= Deferral.COLD_STORE_SAMPLES_TOGETHER / 2 &&

@@ -88,7 +88,7 @@ public final class Worker
         final int coldStoreSamples = Deferral.coldStoreSamplesInChunks(
             deferral.coldStoreSamples(file.workerCount(), data), chunks.maxRows());
         this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
-            guard, deferral, coldStoreSamples);
+            guard, deferral, deferral.hotStoreSamples(file.workerCount()), coldStoreSamples);
         // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
         // which the worker beats its heartbeat and obeys the stop command.
         this.pieceSamples = coldStoreSamples > 0 ? coldStoreSamples : EpochChunks.CHUNK_SAMPLES;

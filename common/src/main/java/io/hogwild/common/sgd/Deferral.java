@@ -15,8 +15,17 @@ public enum Deferral
     /** Every feature's updates are deferred: the hot ones by slot, the others by feature. */
     ALL;
 
-    /** Samples a worker trains between two stores of its hot updates. */
+    /** The fewest samples a worker trains between two stores of its hot updates (with 4 workers or more). */
     public static final int HOT_STORE_SAMPLES = 256;
+    /**
+     * The samples that all the workers together train between two stores of one worker's hot updates: each
+     * stores them every {@code HOT_STORE_SAMPLES_TOGETHER / workers} samples, at least {@link #HOT_STORE_SAMPLES}.
+     * So the other workers' hot changes that a worker has not seen yet stay under about this many samples'
+     * worth with 2 to 4 workers (512 with 2), and with more are what the floor leaves (1,792 with 8, which
+     * reach the accuracy of one worker); fewer stores with few workers, each moving every hot line between
+     * cores, cost less (2 processes: 1.03-1.07x in five rounds against a fixed 256; docs/performance.md).
+     */
+    static final int HOT_STORE_SAMPLES_TOGETHER = 1024;
     /**
      * With {@link #ALL}, the samples that all the workers together train between two stores of one worker's
      * cold updates: each worker stores them every {@code COLD_STORE_SAMPLES_TOGETHER / workers} samples (at
@@ -34,6 +43,15 @@ public enum Deferral
     static final long MAX_INTERVAL_NON_ZEROS = 1L << 22;
     /** {@link #ALL} keeps 8 bytes a feature: at most this many features (32 MiB), else {@link #HOT}. */
     public static final int MAX_COPY_FEATURES = 1 << 22;
+
+    /**
+     * Samples a worker of {@code workers} trains between two stores of its hot updates:
+     * {@value #HOT_STORE_SAMPLES_TOGETHER} / workers, at least {@value #HOT_STORE_SAMPLES}. 0 with {@link #NONE}.
+     */
+    public int hotStoreSamples(final int workers)
+    {
+        return this == NONE ? 0 : Math.max(HOT_STORE_SAMPLES, HOT_STORE_SAMPLES_TOGETHER / Math.max(1, workers));
+    }
 
     /**
      * With {@link #ALL}, samples a worker of {@code workers} trains on {@code data} between two stores of

@@ -61,9 +61,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@link Deferral#HOT}: the hot features, which most samples touch, in a copy of their weights that is
  *       dense by slot (16 bytes a slot, small enough for the first-level cache) with the value each had at the
  *       last store (its base: the copy's change is {@code copy - base}). The kernel reads and updates the
- *       copy, and every {@value Deferral#HOT_STORE_SAMPLES} samples adds the changes to the shared weights and takes the
- *       shared values (with the other workers' changes) as its copy again. The other features are read and
- *       written as before.</li>
+ *       copy, and every few hundred samples ({@link Deferral#hotStoreSamples}: 1,024 / workers, at least 256)
+ *       adds the changes to the shared weights and takes the shared values (with the other workers' changes)
+ *       as its copy again. The other features are read and written as before.</li>
  *   <li>{@link Deferral#ALL}: the hot features as above, and every other feature in a copy by feature (an
  *       8-byte record: the weight and its coefficient; the bases apart, read by the stores only), stored the
  *       same way but less often
@@ -76,11 +76,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * computes what the plain kernel computes, up to rounding. The other workers see them up to about two
  * intervals late (a change waits for its store, then for the reader's next store), a bounded delay of the
  * kind Hogwild!'s analysis allows; a store can still overwrite another worker's (a lost update), but once
- * an interval, not once a sample. Why the hot interval is short and fixed: the features in most rows are
- * the ones every worker moves the same way, and several workers' changes to them, each made on an old
- * copy for long, add up to too much (stored as rarely as the others, 4 and 8 workers on the RCV1-shaped
- * data lost 1.5 points of accuracy). A cold feature, in fewer than 1/128 of the rows, changes in few
- * of the interval's samples.
+ * an interval, not once a sample. Why the hot interval is short, and shorter with more workers down to a
+ * floor: the features in most rows are the ones every worker moves the same way, and several workers'
+ * changes to them, each made on an old copy for long, add up to too much (stored as rarely as the others,
+ * 4 and 8 workers on the RCV1-shaped data lost 1.5 points of accuracy). A cold feature, in fewer than
+ * 1/128 of the rows, changes in few of the interval's samples.
  *
  * <p>The copies are off the Java heap, like the shared weights: {@link UnsafeBuffer}'s accessors are shared
  * code, and a JVM that used them on a heap array too compiled every access for both kinds (one thread ran
@@ -129,6 +129,7 @@ public final class SgdKernel
     private final UnsafeBuffer cold;
     /** The shared value each cold copy took at its last store (its base), 4 bytes a feature; null without {@link #cold}. */
     private final UnsafeBuffer coldBase;
+    private final int hotStoreInterval;
     private final int coldStoreInterval;
     /** One sample at a time where no other worker races the walks' stores: see the constructor. */
     private final boolean fused;
@@ -144,7 +145,7 @@ public final class SgdKernel
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
         final Loss loss, final int batchSize)
     {
-        this(data, weights, regularisation, loss, batchSize, SyncMode.LOCKFREE, null, Deferral.NONE, 0);
+        this(data, weights, regularisation, loss, batchSize, SyncMode.LOCKFREE, null, Deferral.NONE, 0, 0);
     }
 
     /**
@@ -152,17 +153,24 @@ public final class SgdKernel
      * @param guard the lock of {@link SyncMode#LOCK} or {@link SyncMode#FILELOCK}; null for the other modes
      * @param deferral which updates to keep private between stores (see above; other than
      *                 {@link Deferral#NONE} only with {@link SyncMode#LOCKFREE})
+     * @param hotStoreSamples unless {@link Deferral#NONE}, samples between two stores of the hot updates
+     *                        ({@link Deferral#hotStoreSamples}); ignored otherwise
      * @param coldStoreSamples with {@link Deferral#ALL}, samples between two stores of the cold updates
      *                         ({@link Deferral#coldStoreSamples}); ignored otherwise
      */
     public SgdKernel(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer regularisation,
         final Loss loss, final int batchSize, final SyncMode sync, final UpdateGuard guard,
-        final Deferral deferral, final int coldStoreSamples)
+        final Deferral deferral, final int hotStoreSamples, final int coldStoreSamples)
     {
         final boolean deferHotUpdates = deferral != Deferral.NONE;
         if (deferHotUpdates && sync != SyncMode.LOCKFREE)
         {
             throw new IllegalArgumentException("only --sync lockfree defers updates, not " + sync.cliName());
+        }
+        if (deferHotUpdates && hotStoreSamples < 1)
+        {
+            throw new IllegalArgumentException("a kernel deferring hot updates stores them every 1 or more samples, " +
+                "not " + hotStoreSamples);
         }
         if ((guard != null) != (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK))
         {
@@ -209,6 +217,7 @@ public final class SgdKernel
             throw new IllegalArgumentException("a kernel deferring all updates stores them every 1 or more samples, " +
                 "not " + coldStoreSamples);
         }
+        this.hotStoreInterval = hotStoreSamples;
         this.coldStoreInterval = coldStoreSamples;
         // Fused only where no other worker can write a weight between a walk's load and store: under the lock,
         // into private copies (every update deferred), or alone (lock-free without deferral is a run of one
@@ -270,7 +279,7 @@ public final class SgdKernel
                     guard.unlock();
                 }
             }
-            if (deferred != null && (samplesSinceStore += end - first) >= Deferral.HOT_STORE_SAMPLES)
+            if (deferred != null && (samplesSinceStore += end - first) >= hotStoreInterval)
             {
                 storeDeferred();
             }

@@ -1,6 +1,7 @@
 package io.hogwild.common.sgd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,6 +53,25 @@ class DeferralTest
                 assertEquals(sync == SyncMode.LOCKFREE ? Deferral.ALL : Deferral.NONE, Deferral.of(sync, 2, data),
                     sync.cliName());
             }
+        }
+    }
+
+    @Test
+    void shouldStoreHotUpdatesLessOftenWithFewerWorkersDownToAFloor()
+    {
+        assertEquals(0, Deferral.NONE.hotStoreSamples(2));
+        assertEquals(512, Deferral.HOT.hotStoreSamples(2));
+        assertEquals(512, Deferral.ALL.hotStoreSamples(2));
+        assertEquals(341, Deferral.ALL.hotStoreSamples(3));
+        for (final int workers : new int[] {4, 8, 64, 100_000})
+        {
+            assertEquals(Deferral.HOT_STORE_SAMPLES, Deferral.ALL.hotStoreSamples(workers), workers + " workers");
+        }
+        // What the others changed and a worker has not seen: never more than with the floor at 8 workers.
+        for (int workers = 2; workers <= 8; workers++)
+        {
+            assertTrue((workers - 1) * Deferral.ALL.hotStoreSamples(workers) <= 7 * Deferral.HOT_STORE_SAMPLES,
+                workers + " workers");
         }
     }
 

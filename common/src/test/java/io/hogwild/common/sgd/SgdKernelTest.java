@@ -183,7 +183,7 @@ class SgdKernelTest
             {
                 final CountingGuard guard = sync == SyncMode.LOCK || sync == SyncMode.FILELOCK ? new CountingGuard() : null;
                 final UnsafeBuffer w = floats(new float[300]);
-                final double loss = new SgdKernel(data, w, c, lossFunction, batch, sync, guard, Deferral.NONE, 0)
+                final double loss = new SgdKernel(data, w, c, lossFunction, batch, sync, guard, Deferral.NONE, 0, 0)
                     .train(order, 0, order.length, 0.3);
                 assertEquals(referenceLoss, loss, 0, sync.cliName());
                 for (int u = 0; u < 300; u++)
@@ -206,9 +206,9 @@ class SgdKernelTest
         {
             final UnsafeBuffer w = floats(0f, 0f, 0f);
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null, Deferral.NONE, 0));
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.LOCK, null, Deferral.NONE, 0, 0));
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard(), Deferral.NONE, 0));
+                () -> new SgdKernel(data, w, w, Loss.HINGE, 1, SyncMode.ATOMIC, new CountingGuard(), Deferral.NONE, 0, 0));
         }
     }
 
@@ -250,7 +250,7 @@ class SgdKernelTest
                 final UnsafeBuffer plain = floats(start.clone());
                 final UnsafeBuffer deferring = floats(start.clone());
                 final SgdKernel deferringKernel = new SgdKernel(data, deferring, c, Loss.HINGE, batch, SyncMode.LOCKFREE,
-                    null, deferral, deferral.coldStoreSamples(8, data));
+                    null, deferral, deferral.hotStoreSamples(8), deferral.coldStoreSamples(8, data));
                 assertEquals(deferral, deferringKernel.deferral());
                 double plainLoss = 0;
                 double deferringLoss = 0;
@@ -281,8 +281,10 @@ class SgdKernelTest
             final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
             final UnsafeBuffer w = floats(new float[3000]);
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
-            final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 512);
-            final SgdKernel b = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 512);
+            final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
+                Deferral.HOT_STORE_SAMPLES, 512);
+            final SgdKernel b = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
+                Deferral.HOT_STORE_SAMPLES, 512);
             final SgdKernel reader = new SgdKernel(data, w, c, Loss.HINGE, 1);
             b.train(order, 0, 10, 0.2); // b takes its copies of the (zero) weights
             a.train(order, 10, 1000, 0.2); // a stores its changes
@@ -313,8 +315,10 @@ class SgdKernelTest
             final UnsafeBuffer w = floats(new float[501]);
             final UnsafeBuffer noShrink = floats(new float[501]);
             // The count loss adds the step to every coordinate a row holds: the weights count the updates.
-            final SgdKernel a = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, deferral, 64);
-            final SgdKernel b = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, deferral, 64);
+            final SgdKernel a = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, deferral,
+                Deferral.HOT_STORE_SAMPLES, 64);
+            final SgdKernel b = new SgdKernel(data, w, noShrink, Loss.COUNT, 1, SyncMode.LOCKFREE, null, deferral,
+                Deferral.HOT_STORE_SAMPLES, 64);
             final int[] order = new int[1000];
             for (int i = 0; i < order.length; i++)
             {
