@@ -177,24 +177,16 @@ class WorkerClassArchiveTest
     @Test
     void shouldTakeNoPartInARunOfThreads() throws IOException
     {
-        final WorkerClassArchive none = WorkerClassArchive.none();
-        assertFalse(none.enabled());
-        assertEquals(List.of(), none.options(0));
-        // Even a file where its pending archive would be is left alone: it was never this run's.
-        Files.createDirectories(none.pending().getParent());
-        Files.writeString(none.pending(), "not ours");
-        try
-        {
-            none.publish();
-            none.discard();
-            assertTrue(Files.exists(none.pending()));
-            assertFalse(Files.exists(none.archive()));
-        }
-        finally
-        {
-            Files.deleteIfExists(none.pending());
-            Files.deleteIfExists(none.pending().getParent());
-        }
+        assertFalse(WorkerClassArchive.none().enabled());
+        assertEquals(List.of(), WorkerClassArchive.none().options(0));
+        // A disabled archive leaves even a file where its pending archive would be alone: never this run's.
+        final WorkerClassArchive disabled = new WorkerClassArchive(dir.resolve("cds"), "none", false);
+        Files.createDirectories(disabled.pending().getParent());
+        Files.writeString(disabled.pending(), "not ours");
+        disabled.publish();
+        disabled.discard();
+        assertTrue(Files.exists(disabled.pending()));
+        assertFalse(Files.exists(disabled.archive()));
     }
 
     @Test

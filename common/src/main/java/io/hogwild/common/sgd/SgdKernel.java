@@ -135,6 +135,8 @@ public final class SgdKernel
     private final boolean fused;
     private boolean coldCopyTaken;
     private int samplesSinceStore;
+    /** Hot stores made so far (tests check the interval with it). */
+    private long hotStores;
     private int samplesSinceColdStore;
 
     /**
@@ -326,6 +328,7 @@ public final class SgdKernel
             deferred.putFloat(slot + SLOT_BASE, w);
         }
         samplesSinceStore = 0;
+        hotStores++;
     }
 
     /**
@@ -648,6 +651,12 @@ public final class SgdKernel
             }
             while (!weights.compareAndSetInt(offset, bits, Float.floatToRawIntBits(w - shrink * w - delta)));
         }
+    }
+
+    /** Stores of the deferred hot updates made so far, the one at the start of each {@link #train} call included. */
+    long hotStoreCount()
+    {
+        return hotStores;
     }
 
     public int dimension()

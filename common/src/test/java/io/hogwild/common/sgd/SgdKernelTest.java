@@ -298,6 +298,28 @@ class SgdKernelTest
 
     @ParameterizedTest
     @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
+    void shouldStoreItsHotUpdatesEveryIntervalItIsGiven(final Deferral deferral) throws IOException
+    {
+        try (Dataset data = hotAndColdRows())
+        {
+            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+            final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
+            assertTrue(order.length >= 1900, order.length + " rows");
+            for (final int workers : new int[] {2, 8})
+            {
+                final int interval = deferral.hotStoreSamples(workers);
+                final SgdKernel kernel = new SgdKernel(data, floats(new float[3000]), c, Loss.HINGE, 1, SyncMode.LOCKFREE,
+                    null, deferral, interval, 1900);
+                kernel.train(order, 0, 1900, 0.1);
+                // One store takes the copy at the call's start, one every interval, one for the call's remainder.
+                final long expected = 1 + 1900 / interval + (1900 % interval == 0 ? 0 : 1);
+                assertEquals(expected, kernel.hotStoreCount(), workers + " workers, every " + interval + " samples");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
     void shouldAddTheDeferredChangesOfTwoKernelsToWhatTheOtherStored(final Deferral deferral) throws IOException
     {
         final CsrChunk ones = new CsrChunk();
