@@ -401,6 +401,30 @@ public final class Dataset implements AutoCloseable
     }
 
     /**
+     * The index field of the entry at {@code address} ({@link #entryAddress}), as {@link #entryIndex} reads it.
+     * A hot loop that walks a row by address ({@code first + i * ENTRY_LENGTH}) lets the JIT of Java 17 keep
+     * one base and an index in registers, where {@code entryIndex(from + i)} made it recompute the address
+     * from a spilled {@code from} at every entry.
+     */
+    public static int entryIndexAt(final long address)
+    {
+        return UnsafeApi.getInt(address);
+    }
+
+    /** The value of the entry at {@code address} ({@link #entryAddress}). */
+    public static float valueAt(final long address)
+    {
+        return UnsafeApi.getFloat(address + ENTRY_VALUE_OFFSET);
+    }
+
+    /** The feature of the entry at {@code address}, a hot entry's looked up from its slot, as {@link #index}. */
+    public int featureAt(final long address)
+    {
+        final int raw = entryIndexAt(address);
+        return raw >= 0 ? raw : hotFeature(hotSlot(raw));
+    }
+
+    /**
      * Reads one byte of every 4 KiB page of the file, so that this process's page tables map the whole file
      * now (minor faults on pages the page cache holds, or reads from disk) instead of during the first epoch,
      * where a fresh worker process would otherwise pay for them inside the timed training. Returns a sum of
