@@ -375,8 +375,7 @@ public final class Dataset implements AutoCloseable
     /** 0-based feature index of entry {@code entry}. */
     public int index(final long entry)
     {
-        final int raw = entryIndex(entry);
-        return raw >= 0 ? raw : hotFeature(hotSlot(raw));
+        return featureAt(entryAddress(entry));
     }
 
     /**
@@ -385,13 +384,13 @@ public final class Dataset implements AutoCloseable
      */
     public int entryIndex(final long entry)
     {
-        return UnsafeApi.getInt(entriesAddress + entry * ENTRY_LENGTH);
+        return entryIndexAt(entryAddress(entry));
     }
 
     /** Value of entry {@code entry}. */
     public float value(final long entry)
     {
-        return UnsafeApi.getFloat(entriesAddress + entry * ENTRY_LENGTH + ENTRY_VALUE_OFFSET);
+        return valueAt(entryAddress(entry));
     }
 
     /** Address of entry {@code entry}'s index; its value follows at {@link DatasetLayout#ENTRY_VALUE_OFFSET}. */

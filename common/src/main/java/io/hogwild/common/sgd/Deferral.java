@@ -22,8 +22,9 @@ public enum Deferral
      * stores them every {@code HOT_STORE_SAMPLES_TOGETHER / workers} samples, at least {@link #HOT_STORE_SAMPLES}.
      * So the other workers' hot changes that a worker has not seen yet stay under about this many samples'
      * worth with 2 to 4 workers (512 with 2), and with more are what the floor leaves (1,792 with 8, which
-     * reach the accuracy of one worker; measured with 8 workers on 2 cores, the most we could try); fewer stores with few workers, each moving every hot line between
-     * cores, cost less (2 processes: 1.03-1.07x in five rounds against a fixed 256; docs/performance.md).
+     * reach the accuracy of one worker; measured with 8 workers on 2 cores, the most we could try). Fewer
+     * stores with few workers, each moving every hot line between cores, cost less (2 processes: 1.03-1.07x
+     * in five rounds against a fixed 256; docs/performance.md).
      */
     static final int HOT_STORE_SAMPLES_TOGETHER = 1024;
     /**

@@ -224,13 +224,19 @@ class SgdKernelTest
         return data;
     }
 
+    /** The regulariser's coefficients of {@link #hotAndColdRows}, lambda 1e-3. */
+    private static UnsafeBuffer hotAndColdCoefficients(final Dataset data)
+    {
+        return floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+    }
+
     @ParameterizedTest
     @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
     void shouldComputeWhatThePlainKernelDoesWhenItDefersAlone(final Deferral deferral) throws IOException
     {
         try (Dataset data = hotAndColdRows())
         {
-            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+            final UnsafeBuffer c = hotAndColdCoefficients(data);
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
             DataSplit.shuffle(order, 1, 0, 1);
             // Four epochs' worth of rows, so that the longer calls pass a store interval of either kind.
@@ -278,7 +284,7 @@ class SgdKernelTest
     {
         try (Dataset data = hotAndColdRows())
         {
-            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+            final UnsafeBuffer c = hotAndColdCoefficients(data);
             final UnsafeBuffer w = floats(new float[3000]);
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
             final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
@@ -302,7 +308,7 @@ class SgdKernelTest
     {
         try (Dataset data = hotAndColdRows())
         {
-            final UnsafeBuffer c = floats(Regularisation.coefficients(data, 1, 0, 1e-3, 3000));
+            final UnsafeBuffer c = hotAndColdCoefficients(data);
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
             assertTrue(order.length >= 1900, order.length + " rows");
             for (final int workers : new int[] {2, 8})
