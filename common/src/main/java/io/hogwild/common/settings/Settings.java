@@ -120,7 +120,7 @@ public record Settings(
         new Option("seed", "S", DEFAULT_SEED, "Seed of the validation split and of every shuffle"),
         new Option("dim", "D", "0", "Number of features (0: the largest index in the train and test files)"),
         new Option("out", "DIR", "", "Run directory (default: runs/<timestamp>)"),
-        new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!, hot updates stored every 1024/workers samples, at least 256, with 2+ workers), lockfree-eager (every update stored at once), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
+        new Option("sync", "MODE", DEFAULT_SYNC, "How workers write the shared weights: lockfree (Hogwild!; a worker keeps its updates in a private copy and stores them every 1024/workers samples, at least 256, for the hot features, less often for the others where the dimension is small), lockfree-eager (every update stored at once), lock (one lock per update), atomic (compare-and-set per coordinate) or filelock (FileChannel lock per update)"),
         new Option("shuffle-block", "L", DEFAULT_SHUFFLE_BLOCK, "Consecutive training rows walked together, the blocks in a new shuffled order each epoch (the data file stores the rows shuffled once); auto: about " + (AUTO_BLOCK_BYTES >> 10) + " KiB of rows a block, and at least " + AUTO_MIN_BLOCKS + " blocks; 1: shuffle single rows"),
         new Option("on-worker-failure", "POLICY", DEFAULT_ON_WORKER_FAILURE, "When a worker process dies or stops beating: restart (a replacement finishes its work of the epoch) or fail (stop the run)"),
         new Option("quiet", "BOOL", "false", "Print the summary only"));

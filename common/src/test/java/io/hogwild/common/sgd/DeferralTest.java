@@ -43,15 +43,17 @@ class DeferralTest
     }
 
     @Test
-    void shouldDeferNothingUnlessLockFreeWorkersShareTheWeights() throws IOException
+    void shouldDeferOnlyLockFreeAndAloneOnlyWhereTheCopyPays() throws IOException
     {
         try (Dataset data = rows("small", 1000, 10, 500))
         {
-            assertEquals(Deferral.NONE, Deferral.of(SyncMode.LOCKFREE, 1, data));
-            for (final SyncMode sync : SyncMode.values())
+            for (final int workers : new int[] {1, 2})
             {
-                assertEquals(sync == SyncMode.LOCKFREE ? Deferral.ALL : Deferral.NONE, Deferral.of(sync, 2, data),
-                    sync.cliName());
+                for (final SyncMode sync : SyncMode.values())
+                {
+                    assertEquals(sync == SyncMode.LOCKFREE ? Deferral.ALL : Deferral.NONE,
+                        Deferral.of(sync, workers, data), sync.cliName() + ", " + workers + " workers");
+                }
             }
         }
     }
@@ -99,6 +101,8 @@ class DeferralTest
         try (Dataset huge = rows("huge", 2, 70_000, Deferral.MAX_COPY_FEATURES + 1L))
         {
             assertEquals(Deferral.HOT, Deferral.of(SyncMode.LOCKFREE, 2, huge));
+            // The hot updates alone only where others share the lines: alone, they would cost a second walk.
+            assertEquals(Deferral.NONE, Deferral.of(SyncMode.LOCKFREE, 1, huge));
         }
     }
 
@@ -116,6 +120,7 @@ class DeferralTest
             assertEquals(Deferral.HOT, Deferral.of(SyncMode.LOCKFREE, 8, atBound));
         }
     }
+
     @Test
     void shouldCutAChunkIntoWholeColdStoreIntervalsNearestTheNominalOne()
     {
