@@ -6,9 +6,12 @@ import java.util.Locale;
 
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Deferral;
+import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
 import io.hogwild.common.sgd.SgdKernel;
+import io.hogwild.common.sgd.SyncMode;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -23,8 +26,6 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class SoloKernel
 {
-    private static final int SLICE = 4096;
-
     private SoloKernel()
     {
     }
@@ -43,7 +44,12 @@ public final class SoloKernel
             final float[] coefficients = Regularisation.coefficients(data, 1, 0, DeferralExperiment.LAMBDA, dimension);
             final UnsafeBuffer weights = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
             final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
-            final SgdKernel kernel = new SgdKernel(data, weights, regularisation, Loss.HINGE, 1);
+            // As a lone lock-free worker runs it: deferring where Deferral.of says so, in the worker's slices.
+            final Deferral deferral = Deferral.of(SyncMode.LOCKFREE, 1, data);
+            final int interval = deferral.coldStoreSamples(1, data);
+            final SgdKernel kernel = new SgdKernel(data, weights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
+                null, deferral, deferral.hotStoreSamples(1), interval);
+            final int slice = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, interval);
             // The whole data set in the product's block order (each JVM its own seed), walked round and round.
             final int block = DeferralExperiment.block(data);
             final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
@@ -53,13 +59,13 @@ public final class SoloKernel
             {
                 order[i] = shard[local[i]];
             }
-            train(kernel, order, warmUpSeconds);
-            System.out.printf(Locale.ROOT, "%.0f%n", train(kernel, order, seconds));
+            train(kernel, order, slice, warmUpSeconds);
+            System.out.printf(Locale.ROOT, "%.0f%n", train(kernel, order, slice, seconds));
         }
     }
 
-    /** Trains for about {@code seconds}; returns samples/s. */
-    private static double train(final SgdKernel kernel, final int[] order, final double seconds)
+    /** Trains for about {@code seconds}, {@code slice} samples a call; returns samples/s. */
+    private static double train(final SgdKernel kernel, final int[] order, final int slice, final double seconds)
     {
         final long startNs = System.nanoTime();
         final long endNs = startNs + (long)(seconds * 1e9);
@@ -68,7 +74,7 @@ public final class SoloKernel
         long now;
         do
         {
-            final int to = Math.min(order.length, from + SLICE);
+            final int to = Math.min(order.length, from + slice);
             kernel.train(order, from, to, 0.01);
             samples += to - from;
             from = to == order.length ? 0 : to;
