@@ -260,12 +260,14 @@ class SgdKernelTest
                 assertEquals(deferral, deferringKernel.deferral());
                 double plainLoss = 0;
                 double deferringLoss = 0;
-                // Calls short and long (past a store interval): the weights hold every update after each call.
+                // Calls short and long (past a store interval): the weights hold every update after each call. The step
+                // changes from call to call, as from epoch to epoch: the deferring kernel's shrinks must follow it.
                 for (int from = 0, call = 0; from < rows.length; call++)
                 {
                     final int to = Math.min(rows.length, from + (call % 2 == 0 ? 700 : Deferral.ALL.coldStoreSamples(8, data) + 300));
-                    plainLoss += new SgdKernel(data, plain, c, Loss.HINGE, batch).train(rows, from, to, 0.2);
-                    deferringLoss += deferringKernel.train(rows, from, to, 0.2);
+                    final double step = call % 3 == 2 ? 0.05 : 0.2;
+                    plainLoss += new SgdKernel(data, plain, c, Loss.HINGE, batch).train(rows, from, to, step);
+                    deferringLoss += deferringKernel.train(rows, from, to, step);
                     for (int u = 0; u < 3000; u++)
                     {
                         assertEquals(plain.getFloat(u * 4), deferring.getFloat(u * 4), 1e-4,
