@@ -44,7 +44,9 @@ public final class SoloKernel
             final float[] coefficients = Regularisation.coefficients(data, 1, 0, DeferralExperiment.LAMBDA, dimension);
             final UnsafeBuffer weights = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
             final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
-            // As a lone lock-free worker runs it: deferring where Deferral.of says so, in the worker's slices.
+            // As a lone lock-free worker runs it: deferring where Deferral.of says so, in slices of its nominal
+            // store interval (a worker fits the interval to its chunks: 33,528 samples, not 32,768, on the default
+            // data).
             final Deferral deferral = Deferral.of(SyncMode.LOCKFREE, 1, data);
             final int interval = deferral.coldStoreSamples(1, data);
             final SgdKernel kernel = new SgdKernel(data, weights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,

@@ -27,6 +27,7 @@ import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Regularisation;
+import io.hogwild.common.sgd.SgdKernel;
 import io.hogwild.common.util.Json;
 import io.hogwild.common.util.StalenessWatch;
 import io.hogwild.common.weights.Command;
@@ -283,6 +284,13 @@ public final class TrainingRun
         return Deferral.of(settings.sync(), workerCount(), train).coldStoreSamples(workerCount(), train);
     }
 
+    /** What each worker's kernel allocates off the heap for its private copies ({@link SgdKernel#offHeapBytes}). */
+    private long kernelOffHeapBytes(final Dataset train)
+    {
+        return SgdKernel.offHeapBytes(Deferral.of(settings.sync(), workerCount(), train), train.dimension(),
+            train.hotFeatureCount());
+    }
+
     /**
      * Refuses a worker count whose JVMs would not fit in the memory available now (Linux's MemAvailable):
      * each worker process takes its own heap and non-heap memory, while the mapped dataset and weights are
@@ -297,7 +305,7 @@ public final class TrainingRun
         }
         final int procs = workerCount();
         final long perWorkerMb = WorkerProcess.footprintMb(
-            EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)));
+            EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)), kernelOffHeapBytes(train));
         final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension,
             EpochChunks.count(train.rows(), blockLength(train), chunkBlocks(train)))) >> 20;
         final long neededMb = procs * perWorkerMb + sharedMb;
@@ -305,7 +313,8 @@ public final class TrainingRun
         {
             final long fitting = Math.max(1, (availableMb - sharedMb) / perWorkerMb);
             throw new SettingsException(String.format(Locale.ROOT, "--procs %d needs about %,d MiB: %d worker JVMs " +
-                "of %,d MiB each (heap, metaspace, code cache, stacks) plus %,d MiB of data and weights mapped once " +
+                "of %,d MiB each (heap, metaspace, code cache, stacks, private copies of the weights) " +
+                "plus %,d MiB of data and weights mapped once " +
                 "and shared; this machine has %,d MiB available. Use --procs %d or fewer, or --threads.", procs,
                 neededMb, procs, perWorkerMb, sharedMb, availableMb, fitting));
         }
@@ -513,7 +522,8 @@ public final class TrainingRun
         {
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() :
-                WorkerProcess.jvmOptions(EpochChunks.heapBytes(trainRows, blockLength(train), chunkBlocks));
+                WorkerProcess.jvmOptions(EpochChunks.heapBytes(trainRows, blockLength(train), chunkBlocks),
+                    kernelOffHeapBytes(train));
             workerStarter = i ->
             {
                 try

@@ -45,19 +45,40 @@ public final class WorkerProcess implements WorkerHandle
         return 48 + (tableBytes >> 20);
     }
 
-    /** The most memory one worker JVM may take, in MiB: the mapped data and weights are shared and not counted. */
-    public static long footprintMb(final long tableBytes)
+    /**
+     * The direct memory a worker whose kernel's copies take {@code kernelBytes} off the heap
+     * ({@code SgdKernel.offHeapBytes}) may allocate, in MiB: those copies and room for the JDK's own buffers,
+     * and never less than the JVM's default, its heap.
+     */
+    static long directMb(final long tableBytes, final long kernelBytes)
     {
-        return heapMb(tableBytes) + NON_HEAP_MB;
+        return Math.max(heapMb(tableBytes), (kernelBytes >> 20) + 1 + DIRECT_ROOM_MB);
     }
 
-    /** The JVM options of a worker whose tables of rows take {@code tableBytes}. */
-    public static List<String> jvmOptions(final long tableBytes)
+    /** Direct memory a worker may take beyond its kernel's copies, in MiB. */
+    static final long DIRECT_ROOM_MB = 32;
+
+    /**
+     * The most memory one worker JVM may take, in MiB: its heap, what it takes besides (metaspace, code cache,
+     * stacks) and its kernel's private copies of the weights ({@code kernelBytes}); the mapped data and weights
+     * are shared and not counted.
+     */
+    public static long footprintMb(final long tableBytes, final long kernelBytes)
+    {
+        return heapMb(tableBytes) + NON_HEAP_MB + (kernelBytes >> 20) + 1;
+    }
+
+    /**
+     * The JVM options of a worker whose tables of rows take {@code tableBytes} and whose kernel's copies take
+     * {@code kernelBytes} off the heap.
+     */
+    public static List<String> jvmOptions(final long tableBytes, final long kernelBytes)
     {
         final List<String> options = new ArrayList<>(JvmFlags.flags());
         final long heapMb = heapMb(tableBytes);
         options.add("-Xms16m");
         options.add("-Xmx" + heapMb + "m");
+        options.add("-XX:MaxDirectMemorySize=" + directMb(tableBytes, kernelBytes) + "m");
         options.add("-XX:+UseSerialGC");
         options.addAll(JvmFlags.runFlags());
         return options;

@@ -17,6 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.hogwild.common.SharedData;
+import io.hogwild.common.data.CsrChunk;
+import io.hogwild.common.data.DatasetWriter;
+import io.hogwild.common.data.SourceInfo;
 import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
@@ -175,6 +178,35 @@ class EndToEndTest
         {
             return false;
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldGiveAWorkerProcessTheDirectMemoryOfItsPrivateCopies() throws IOException
+    {
+        // As wide as a private copy of every weight goes (4 Mi features, 48 MiB of copy and bases), with rows dense
+        // enough that the copy pays: more direct memory than the JVM's default, its worker-sized heap, allows.
+        final int dimension = Deferral.MAX_COPY_FEATURES;
+        final int rows = 60;
+        final int perRow = 70_000;
+        final CsrChunk chunk = new CsrChunk(rows, rows * perRow);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < perRow; k++)
+            {
+                chunk.addFeature(r + k * (dimension / perRow), 0.01f);
+            }
+            chunk.endRow(r % 2 == 0 ? 1 : -1);
+        }
+        final Path data = dir.resolve("wide.hwd");
+        DatasetWriter.write(data, List.of(chunk), dimension, SourceInfo.GENERATED);
+        final Path run = dir.resolve("wide");
+        final TestSupport.Outcome outcome = cli("--data", data.toString(), "--procs", "1", "--epochs", "1",
+            "--out", run.toString());
+        assertEquals(0, outcome.exitCode(), outcome.err());
+        final String summary = read(run.resolve("summary.json"));
+        assertTrue(summary.contains("\"deferral\": \"all\""), summary);
+        assertTrue(summary.contains("\"mode\": \"procs\""), summary);
     }
 
     @Test

@@ -109,9 +109,10 @@ public enum Deferral
      * the cache lines with, the hot updates only; alone, nothing.
      *
      * <p>A worker alone defers too where the copy pays, though no other core takes its lines: its walks then read
-     * one line an entry (the copy's record holds the weight and its coefficient) where the shared weights and
-     * coefficients, two arrays, take two, and its hot entries stay in the first-level cache. One worker process
-     * trained 1.04-1.11x faster so in six alternating rounds (docs/performance.md), to the same test accuracy
+     * one line an entry (the copy's record holds the weight and its shrink at the current step) where the shared
+     * weights and coefficients, two arrays, take two, and its hot entries stay in the first-level cache. One
+     * worker process trained 1.03-1.14x faster so in six alternating rounds (docs/performance.md), to the same
+     * test accuracy
      * (the weights agree up to rounding: a store adds the copy's change to the shared weight).
      * {@link #HOT} alone would not pay: its cold entries are shared, so its samples take two walks, not one.
      */

@@ -74,11 +74,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       stores, one sequential pass over the dimension each, which is what bounds this to data of a small
  *       dimension ({@link Deferral#of}). The cold copy is taken at the first call.</li>
  * </ul>
- * A deferring kernel's records hold each feature's shrink {@code min(step * c_u, 1)} at the current step,
- * computed for the whole dimension when a call brings a new step (once an epoch), rather than the coefficient
- * from which the walks computed it at every entry: a multiplication, a comparison and a branch less an entry,
- * the same floats (one worker process 1.11-1.16x in five alternating rounds, the same model to the bit). The
- * mini-batch walks, whose step is {@code step / B} and longer for a last short batch, still compute it.
+ * A deferring kernel's records hold each feature's shrink {@code min(step * c_u, 1)} at the step of a whole
+ * batch ({@code step / B}; the step itself with a batch of one), computed for the whole dimension when a call
+ * brings a new step (once an epoch), rather than the coefficient from which the walks computed it at every
+ * entry: a multiplication, a comparison and a branch less an entry, the same floats (one worker process
+ * 1.11-1.16x in five alternating rounds, the same model to the bit). The fused walk and the cold updates of
+ * whole batches read it; a call's last, shorter batch (a longer step) and the hot updates of a mini-batch or of
+ * {@link Deferral#HOT}, whose slot holds the coefficient beside it, work it out.
  *
  * <p>Stores also come at the end of every {@link #train} call, so the shared weights hold all of a call's
  * updates when it returns. A kernel's own margins see all of its own updates: one deferring worker alone
@@ -155,7 +157,7 @@ public final class SgdKernel
     /** Hot stores made so far (tests check the interval with it). */
     private long hotStores;
     private int samplesSinceColdStore;
-    /** The step whose shrinks the deferred records hold (NaN before the first call). */
+    /** The step of a whole batch whose shrinks the deferred records hold (NaN before the first call). */
     private float shrinkStep = Float.NaN;
 
     /**
@@ -246,6 +248,18 @@ public final class SgdKernel
             (guard != null || cold != null || (sync == SyncMode.LOCKFREE && deferral == Deferral.NONE));
     }
 
+    /**
+     * The memory off the Java heap that a kernel deferring {@code deferral} on data of {@code dimension} features,
+     * {@code hotFeatures} of them hot, allocates for its copies (direct buffers): a worker JVM must be allowed
+     * this much direct memory, which by default is only as much as its small heap.
+     */
+    public static long offHeapBytes(final Deferral deferral, final long dimension, final long hotFeatures)
+    {
+        final long hot = deferral == Deferral.NONE ? 0 : (long)SLOT_BYTES * hotFeatures;
+        final long cold = deferral == Deferral.ALL ? dimension * ((1L << COLD_SHIFT) + Float.BYTES) : 0;
+        return hot + cold;
+    }
+
     /** Zeroed memory off the Java heap (see the class comment for why not a byte array). */
     private static UnsafeBuffer offHeap(final int bytes)
     {
@@ -270,10 +284,11 @@ public final class SgdKernel
         {
             storeDeferred(); // nothing to store yet: takes the shared hot weights as they are now
         }
-        final float stepF = (float)step;
-        if (deferred != null && Float.floatToRawIntBits(stepF) != Float.floatToRawIntBits(shrinkStep))
+        // The step of a whole batch: the step itself with a batch of one.
+        final float batchStepF = (float)(step / batchSize);
+        if (deferred != null && Float.floatToRawIntBits(batchStepF) != Float.floatToRawIntBits(shrinkStep))
         {
-            takeShrinks(stepF);
+            takeShrinks(batchStepF);
         }
         if (cold != null && !coldCopyTaken)
         {
@@ -425,7 +440,7 @@ public final class SgdKernel
                 updateDeferred(start, hotEnd, stepGradient, stepF);
                 if (cold != null)
                 {
-                    updateCold(hotEnd, rowEnd, stepGradient, stepF);
+                    updateCold(hotEnd, rowEnd, stepGradient, stepF, end - first == batchSize);
                 }
                 else
                 {
@@ -657,8 +672,13 @@ public final class SgdKernel
         }
     }
 
-    /** The cold entries {@code [from, end)}, into this kernel's cold copy. */
-    private void updateCold(final long from, final long end, final float stepGradient, final float stepF)
+    /**
+     * The cold entries {@code [from, end)}, into this kernel's cold copy, with the records' shrinks for a whole
+     * batch ({@code wholeBatch}) or, for a call's last, shorter batch (a longer step), shrinks worked out from
+     * the coefficients. (The JIT compiles the loop once for each value of the flag.)
+     */
+    private void updateCold(final long from, final long end, final float stepGradient, final float stepF,
+        final boolean wholeBatch)
     {
         final Dataset data = this.data;
         final UnsafeBuffer cold = this.cold;
@@ -670,7 +690,8 @@ public final class SgdKernel
             final int feature = entryIndexAt(entry);
             final int record = feature << COLD_SHIFT;
             final float w = cold.getFloat(record);
-            final float shrink = shrink(stepF, regularisation.getFloat(feature << 2));
+            final float shrink = wholeBatch ? cold.getFloat(record + COLD_SHRINK) :
+                shrink(stepF, regularisation.getFloat(feature << 2));
             final float updated = w - shrink * w - stepGradient * valueAt(entry);
             cold.putFloat(record, updated);
         }

@@ -9,11 +9,11 @@ public enum SyncMode
     /**
      * Hogwild!: plain racy reads and writes of the weights, no lock and no compare-and-set. Two workers
      * that update the same coordinate at once may lose one of the two updates; with sparse data such
-     * collisions are rare and SGD tolerates them (Niu et al. 2011). With two workers or more, each keeps
-     * its updates private for a few hundred to some thousands of samples and then adds them to the shared
-     * weights ({@link Deferral}, {@link SgdKernel}): the hot features' always, every feature's when the
-     * dimension is small, so that the cores do not pull the same cache lines back and forth at every
-     * sample.
+     * collisions are rare and SGD tolerates them (Niu et al. 2011). Each worker keeps its updates private
+     * for a few hundred to some thousands of samples and then adds them to the shared weights
+     * ({@link Deferral}, {@link SgdKernel}): every feature's when the dimension is small (one worker too),
+     * else the hot features' with two workers or more, so that the cores do not pull the same cache lines
+     * back and forth at every sample.
      */
     LOCKFREE(0, "lockfree"),
     /**

@@ -122,6 +122,19 @@ class DeferralTest
     }
 
     @Test
+    void shouldLetALoneWorkerDeferOnlyWhereAStoreCostsAQuarterOfItsRowsOrLess() throws IOException
+    {
+        // One worker stores every 32,768 samples: a pass over the dimension against 327,680 non-zeros.
+        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER * 10L / 4;
+        try (Dataset atBound = rows("alone-at", 100, 10, bound);
+            Dataset pastBound = rows("alone-past", 100, 10, bound + 1))
+        {
+            assertEquals(Deferral.ALL, Deferral.of(SyncMode.LOCKFREE, 1, atBound));
+            assertEquals(Deferral.NONE, Deferral.of(SyncMode.LOCKFREE, 1, pastBound));
+        }
+    }
+
+    @Test
     void shouldCutAChunkIntoWholeColdStoreIntervalsNearestTheNominalOne()
     {
         assertEquals(0, Deferral.coldStoreSamplesInChunks(0, 4096), "no cold deferral, no interval");
