@@ -34,8 +34,12 @@ public enum Deferral
      * about twice this many samples' worth, however many workers there are.
      */
     public static final int COLD_STORE_SAMPLES_TOGETHER = 32768;
-    /** With {@link #ALL}, a store's pass over the dimension is at most 1/this of the interval's non-zeros. */
-    static final int STORE_PASS_FRACTION = 4;
+    /**
+     * With {@link #ALL}, a store's pass over the dimension is at most 1/this of the interval's non-zeros. (4
+     * until 2026-12-04; the simulation in {@link #of}'s comment showed the fallback it kept past 13 workers on
+     * the RCV1-shaped data costing far more than the pass.)
+     */
+    static final int STORE_PASS_FRACTION = 1;
     /**
      * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that a piece of
      * a worker's chunk (one interval) stays a fraction of a second on dense rows too: a worker beats its
@@ -102,11 +106,15 @@ public enum Deferral
 
     /**
      * What a worker of a run defers: nothing unless it is lock-free; then every feature when the copy is small
-     * enough ({@value #MAX_COPY_FEATURES} features at most) and the store's pass over the whole dimension costs
-     * at most a quarter of the non-zeros that the rows between two stores hold (the pass is sequential, cheaper
-     * than a row's entries, so the stores cost a few per cent of the training). On the RCV1-shaped data
-     * (47,236 features, 76 non-zeros a row) that is 1 to 13 workers. Otherwise, with other workers to share
-     * the cache lines with, the hot updates only; alone, nothing.
+     * enough ({@value #MAX_COPY_FEATURES} features at most) and the store's pass over the whole dimension is at
+     * most as long as the non-zeros that the rows between two stores hold (the pass is sequential, cheaper than
+     * as many of a row's entries). On the RCV1-shaped data (47,236 features, 76 non-zeros a row) that is 1 to
+     * 52 workers. Otherwise, with other workers to share the cache lines with, the hot updates only; alone,
+     * nothing. Why the pass may be that long: what it replaces, cold entries read and written in the shared
+     * weights, costs more. A trace-driven simulation over the RCV1-shaped rows ({@code bench/coherence.sh})
+     * counts 27-35 coherence misses a sample with {@link #HOT} at 4-64 workers against 3.9-9.4 with {@link #ALL},
+     * whose pass at 52 workers costs about half a sample; 16 and 32 threads on 2 cores trained 1.14x and 1.09x
+     * faster with {@link #ALL} than with {@link #HOT}, to the same accuracy (docs/performance.md).
      *
      * <p>A worker alone defers too where the copy pays, though no other core takes its lines: its walks then read
      * one line an entry (the copy's record holds the weight and its shrink at the current step) where the shared

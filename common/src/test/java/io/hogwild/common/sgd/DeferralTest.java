@@ -107,10 +107,10 @@ class DeferralTest
     }
 
     @Test
-    void shouldDeferEveryUpdateOnlyWhereAStoreCostsAQuarterOfTheRowsOrLess() throws IOException
+    void shouldDeferEveryUpdateOnlyWhereAStorePassIsNoLongerThanTheRows() throws IOException
     {
         // Two workers store every 16,384 samples: a pass over the dimension against 163,840 non-zeros.
-        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER / 2 * 10L / 4;
+        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER / 2 * 10L / Deferral.STORE_PASS_FRACTION;
         try (Dataset atBound = rows("at", 100, 10, bound);
             Dataset pastBound = rows("past", 100, 10, bound + 1))
         {
@@ -122,10 +122,10 @@ class DeferralTest
     }
 
     @Test
-    void shouldLetALoneWorkerDeferOnlyWhereAStoreCostsAQuarterOfItsRowsOrLess() throws IOException
+    void shouldLetALoneWorkerDeferOnlyWhereAStorePassIsNoLongerThanItsRows() throws IOException
     {
         // One worker stores every 32,768 samples: a pass over the dimension against 327,680 non-zeros.
-        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER * 10L / 4;
+        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER * 10L / Deferral.STORE_PASS_FRACTION;
         try (Dataset atBound = rows("alone-at", 100, 10, bound);
             Dataset pastBound = rows("alone-past", 100, 10, bound + 1))
         {
