@@ -73,7 +73,7 @@ class CoherenceSimulationTest
             assertTrue(l2.missesPerSample() > 0.5 && l2.missesPerSample() < eager.missesPerSample(), "eager-l2 " + l2);
             // Read only, nothing bounces.
             assertEquals(0.0, CoherenceSimulation.simulate(data, Scheme.EAGER_L2, 2, 3000, 0.0).missesPerSample());
-            // Deferred, the hot lines move at the stores only: every 512 samples with two workers.
+            // Deferred, the hot lines move at the stores only: every 1,024 samples with two workers.
             final Traffic all = CoherenceSimulation.simulate(data, Scheme.ALL, 2, 3000, 0.35);
             assertTrue(all.missesPerSample() < 0.1, "all " + all);
         }

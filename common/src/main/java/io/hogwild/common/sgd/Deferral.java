@@ -15,18 +15,19 @@ public enum Deferral
     /** Every feature's updates are deferred: the hot ones by slot, the others by feature. */
     ALL;
 
-    /** The fewest samples a worker trains between two stores of its hot updates (with 4 workers or more). */
+    /** The fewest samples a worker trains between two stores of its hot updates (with 8 workers or more). */
     public static final int HOT_STORE_SAMPLES = 256;
     /**
      * The samples that all the workers together train between two stores of one worker's hot updates: each
      * stores them every {@code HOT_STORE_SAMPLES_TOGETHER / workers} samples, at least {@link #HOT_STORE_SAMPLES}.
-     * So the other workers' hot changes that a worker has not seen yet stay under about this many samples'
-     * worth with 2 to 4 workers (512 with 2), and with more are what the floor leaves (1,792 with 8, which
-     * reach the accuracy of one worker; measured with 8 workers on 2 cores, the most we could try). Fewer
-     * stores with few workers, each moving every hot line between cores, cost less (2 processes: 1.03-1.07x
-     * in five rounds against a fixed 256; docs/performance.md).
+     * So the other workers' hot changes that a worker has not seen yet, (workers - 1) x the interval, stay under
+     * what the floor leaves 8 workers (1,792 samples' worth, with which they reach the accuracy of one worker;
+     * measured with 8 workers on 2 cores, the most we could try): 1,024 with 2 workers, 1,364 with 3, 1,536
+     * with 4. Fewer stores with few workers, each moving every hot line between cores (about 1,000 lines on
+     * the RCV1-shaped data), cost less: 2 processes 1.09x in steady epochs at 1,024 against 512 (five rounds),
+     * 2 threads 1.08x, at the same accuracy; 512 had been 1.03-1.07x against 256 (docs/performance.md).
      */
-    static final int HOT_STORE_SAMPLES_TOGETHER = 1024;
+    static final int HOT_STORE_SAMPLES_TOGETHER = 2048;
     /**
      * With {@link #ALL}, the samples that all the workers together train between two stores of one worker's
      * cold updates: each worker stores them every {@code COLD_STORE_SAMPLES_TOGETHER / workers} samples (at

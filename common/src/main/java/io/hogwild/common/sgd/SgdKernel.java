@@ -64,7 +64,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@link Deferral#HOT}: the hot features, which most samples touch, in a copy of their weights that is
  *       dense by slot (16 bytes a slot, small enough for the first-level cache) with the value each had at the
  *       last store (its base: the copy's change is {@code copy - base}). The kernel reads and updates the
- *       copy, and every few hundred samples ({@link Deferral#hotStoreSamples}: 1,024 / workers, at least 256)
+ *       copy, and every few hundred samples ({@link Deferral#hotStoreSamples}: 2,048 / workers, at least 256)
  *       adds the changes to the shared weights and takes the shared values (with the other workers' changes)
  *       as its copy again. The other features are read and written as before.</li>
  *   <li>{@link Deferral#ALL}: the hot features as above, and every other feature in a copy by feature (an

@@ -62,10 +62,11 @@ class DeferralTest
     void shouldStoreHotUpdatesLessOftenWithFewerWorkersDownToAFloor()
     {
         assertEquals(0, Deferral.NONE.hotStoreSamples(2));
-        assertEquals(512, Deferral.HOT.hotStoreSamples(2));
-        assertEquals(512, Deferral.ALL.hotStoreSamples(2));
-        assertEquals(341, Deferral.ALL.hotStoreSamples(3));
-        for (final int workers : new int[] {4, 8, 64, 100_000})
+        assertEquals(1024, Deferral.HOT.hotStoreSamples(2));
+        assertEquals(1024, Deferral.ALL.hotStoreSamples(2));
+        assertEquals(682, Deferral.ALL.hotStoreSamples(3));
+        assertEquals(512, Deferral.ALL.hotStoreSamples(4));
+        for (final int workers : new int[] {8, 64, 100_000})
         {
             assertEquals(Deferral.HOT_STORE_SAMPLES, Deferral.ALL.hotStoreSamples(workers), workers + " workers");
         }
