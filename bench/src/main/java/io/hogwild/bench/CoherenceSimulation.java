@@ -33,11 +33,13 @@ import io.hogwild.common.sgd.SyncMode;
  * </ul>
  * Per scheme and N it prints the misses (lines fetched because another worker wrote them) and the ownership
  * requests that invalidate other copies, per sample, and what they would cost at {@code t} ns a miss against a
- * sample's own {@code k} ns: the run's samples/s as a multiple of one worker's, if misses were not overlapped
- * (a bound; the cores overlap some).
+ * sample's own {@code k} ns, with {@code all}'s cold pass at {@code p} ns a feature: the run's samples/s as a
+ * multiple of one worker's, {@code N k / (k + misses t + pass)}, if misses were not overlapped (a bound; the
+ * cores overlap some). The measured samples are a whole number of the scheme's store intervals, after as many
+ * of warm-up, so that every worker's stores fall inside them.
  * <pre>
  *   java ... io.hogwild.bench.CoherenceSimulation DATASET.hwd [workers 1,2,4,8,16,32,64]
- *       [samples per worker 40000] [slope share 0.35] [sample ns 250] [miss ns 80]
+ *       [samples per worker 40000] [slope share 0.35] [sample ns 250] [miss ns 80] [pass ns a feature 1.6]
  * </pre>
  */
 public final class CoherenceSimulation
@@ -130,14 +132,16 @@ public final class CoherenceSimulation
         final double slopeShare = args.length > 3 ? Double.parseDouble(args[3]) : 0.35;
         final double sampleNs = args.length > 4 ? Double.parseDouble(args[4]) : 250;
         final double missNs = args.length > 5 ? Double.parseDouble(args[5]) : 80;
+        final double passNs = args.length > 6 ? Double.parseDouble(args[6]) : 1.6;
         try (Dataset data = Dataset.open(file))
         {
-            System.out.printf(Locale.ROOT, "%s: %,d rows, %,d features (%,d lines), %,d hot; %,d samples a worker " +
-                "after as many of warm-up; slope share %.2f; a sample %.0f ns, a miss %.0f ns%n", file, data.rows(),
-                data.dimension(), lines(data), data.hotFeatureCount(), samplesPerWorker, slopeShare, sampleNs,
-                missNs);
+            System.out.printf(Locale.ROOT, "%s: %,d rows, %,d features (%,d lines), %,d hot features in %,d lines; " +
+                "at least %,d samples a worker after as many of warm-up; slope share %.2f; a sample %.0f ns, a miss " +
+                "%.0f ns, the cold pass %.1f ns a feature%n", file, data.rows(), data.dimension(), lines(data),
+                data.hotFeatureCount(), hotLines(data).length, samplesPerWorker, slopeShare, sampleNs, missNs,
+                passNs);
             System.out.println("| workers | scheme | misses / sample | invalidations / sample | " +
-                "speed-up if misses stall (one worker = 1) | `--sync lockfree` runs |");
+                "speed-up if misses stall, the pass included (one worker = 1) | `--sync lockfree` runs |");
             System.out.println("|---:|---|---:|---:|---:|---|");
             for (final String count : counts)
             {
@@ -145,7 +149,10 @@ public final class CoherenceSimulation
                 for (final Scheme scheme : Scheme.values())
                 {
                     final Traffic traffic = simulate(data, scheme, workers, samplesPerWorker, slopeShare);
-                    final double speedUp = workers * sampleNs / (sampleNs + traffic.missesPerSample() * missNs);
+                    final double pass = scheme == Scheme.ALL ?
+                        data.dimension() * passNs / Math.max(1, Deferral.ALL.coldStoreSamples(workers, data)) : 0;
+                    final double speedUp = workers * sampleNs /
+                        (sampleNs + traffic.missesPerSample() * missNs + pass);
                     System.out.printf(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.1fx | %s |%n", workers,
                         scheme.cliName, traffic.missesPerSample(), traffic.invalidationsPerSample(), speedUp,
                         Deferral.of(SyncMode.LOCKFREE, workers, data).name().toLowerCase(Locale.ROOT));
@@ -160,8 +167,9 @@ public final class CoherenceSimulation
     }
 
     /**
-     * Simulates {@code workers} workers of {@code scheme}, each taking {@code samplesPerWorker} samples after as
-     * many of warm-up (whose misses are not counted: each worker's first touches of every line).
+     * Simulates {@code workers} workers of {@code scheme}, each taking at least {@code samplesPerWorker} samples,
+     * a whole number of the scheme's longest store interval, after as many of warm-up (whose misses are not
+     * counted: each worker's first touches of every line).
      */
     static Traffic simulate(final Dataset data, final Scheme scheme, final int workers, final int samplesPerWorker,
         final double slopeShare)
@@ -190,10 +198,12 @@ public final class CoherenceSimulation
         final Directory directory = new Directory(lines(data));
         // The lines of the cold features each worker changed since its last cold store.
         final boolean[][] changed = new boolean[workers][scheme == Scheme.ALL ? lines(data) : 0];
+        final int interval = scheme == Scheme.ALL ? coldInterval : scheme == Scheme.HOT ? hotInterval : 1;
+        final long measured = ((long)samplesPerWorker + interval - 1) / interval * interval;
         long slopeState = 0x9E3779B97F4A7C15L;
-        for (int step = 0; step < 2 * samplesPerWorker; step++)
+        for (long step = 0; step < 2 * measured; step++)
         {
-            if (step == samplesPerWorker)
+            if (step == measured)
             {
                 directory.resetCounts();
             }
@@ -204,7 +214,7 @@ public final class CoherenceSimulation
                 {
                     continue;
                 }
-                final int row = order[step % order.length];
+                final int row = order[(int)(step % order.length)];
                 slopeState = slopeState * 6364136223846793005L + 1442695040888963407L;
                 final boolean slope = (slopeState >>> 11) * 0x1.0p-53 < slopeShare;
                 touchRow(data, directory, scheme, w, row, slope, changed);
@@ -232,7 +242,7 @@ public final class CoherenceSimulation
                 }
             }
         }
-        final double samples = (double)samplesPerWorker * workers;
+        final double samples = (double)measured * workers;
         return new Traffic(directory.misses / samples, directory.invalidations / samples);
     }
 
@@ -272,7 +282,7 @@ public final class CoherenceSimulation
     }
 
     /** The distinct lines of the hot features, in order. */
-    private static int[] hotLines(final Dataset data)
+    static int[] hotLines(final Dataset data)
     {
         final java.util.TreeSet<Integer> lines = new java.util.TreeSet<>();
         for (long s = 0; s < data.hotFeatureCount(); s++)

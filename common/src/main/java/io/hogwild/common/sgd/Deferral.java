@@ -23,7 +23,7 @@ public enum Deferral
      * So the other workers' hot changes that a worker has not seen yet, (workers - 1) x the interval, stay under
      * what the floor leaves 8 workers (1,792 samples' worth, with which they reach the accuracy of one worker;
      * measured with 8 workers on 2 cores, the most we could try): 1,024 with 2 workers, 1,364 with 3, 1,536
-     * with 4. Fewer stores with few workers, each moving every hot line between cores (about 1,000 lines on
+     * with 4. Fewer stores with few workers, each moving every hot line between cores (929 lines on
      * the RCV1-shaped data), cost less: 2 processes 1.09x in steady epochs at 1,024 against 512 (five rounds),
      * 2 threads 1.08x, at the same accuracy; 512 had been 1.03-1.07x against 256 (docs/performance.md).
      */
@@ -36,11 +36,17 @@ public enum Deferral
      */
     public static final int COLD_STORE_SAMPLES_TOGETHER = 32768;
     /**
-     * With {@link #ALL}, a store's pass over the dimension is at most 1/this of the interval's non-zeros. (4
-     * until 2026-12-04; the simulation in {@link #of}'s comment showed the fallback it kept past 13 workers on
-     * the RCV1-shaped data costing far more than the pass.)
+     * With {@link #ALL} and other workers, a store's pass over the dimension is at most 1/this of the interval's
+     * non-zeros. (4 until 2026-12-04; the simulation in {@link #of}'s comment showed the fallback it kept past
+     * 13 workers on the RCV1-shaped data costing far more than the pass.)
      */
     static final int STORE_PASS_FRACTION = 1;
+    /**
+     * The same for a worker alone, which has no other core's traffic to save: the copy pays it only through
+     * the walks' shorter reads (1.03-1.14x on the RCV1-shaped data, where the pass is 2 % of the work), so the
+     * pass stays short.
+     */
+    static final int ALONE_STORE_PASS_FRACTION = 4;
     /**
      * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that a piece of
      * a worker's chunk (one interval) stays a fraction of a second on dense rows too: a worker beats its
@@ -109,11 +115,11 @@ public enum Deferral
      * What a worker of a run defers: nothing unless it is lock-free; then every feature when the copy is small
      * enough ({@value #MAX_COPY_FEATURES} features at most) and the store's pass over the whole dimension is at
      * most as long as the non-zeros that the rows between two stores hold (the pass is sequential, cheaper than
-     * as many of a row's entries). On the RCV1-shaped data (47,236 features, 76 non-zeros a row) that is 1 to
-     * 52 workers. Otherwise, with other workers to share the cache lines with, the hot updates only; alone,
+     * as many of a row's entries; a quarter as long for a worker alone). On the RCV1-shaped data (47,236
+     * features, 76 non-zeros a row) that is 1 to 52 workers. Otherwise, with other workers to share the cache lines with, the hot updates only; alone,
      * nothing. Why the pass may be that long: what it replaces, cold entries read and written in the shared
      * weights, costs more. A trace-driven simulation over the RCV1-shaped rows ({@code bench/coherence.sh})
-     * counts 27-35 coherence misses a sample with {@link #HOT} at 4-64 workers against 3.9-9.4 with {@link #ALL},
+     * counts 26-35 coherence misses a sample with {@link #HOT} at 4-64 workers against 2.1-9.4 with {@link #ALL},
      * whose pass at 52 workers costs about half a sample; 16 and 32 threads on 2 cores trained 1.14x and 1.09x
      * faster with {@link #ALL} than with {@link #HOT}, to the same accuracy (docs/performance.md).
      *
@@ -137,6 +143,7 @@ public enum Deferral
             return shared;
         }
         final double intervalNonZeros = (double)ALL.coldStoreSamples(workers, data) * data.nnz() / data.rows();
-        return data.dimension() * STORE_PASS_FRACTION <= intervalNonZeros ? ALL : shared;
+        final int fraction = workers < 2 ? ALONE_STORE_PASS_FRACTION : STORE_PASS_FRACTION;
+        return data.dimension() * fraction <= intervalNonZeros ? ALL : shared;
     }
 }

@@ -123,10 +123,11 @@ class DeferralTest
     }
 
     @Test
-    void shouldLetALoneWorkerDeferOnlyWhereAStorePassIsNoLongerThanItsRows() throws IOException
+    void shouldLetALoneWorkerDeferOnlyWhereAStorePassIsAQuarterOfItsRowsOrLess() throws IOException
     {
         // One worker stores every 32,768 samples: a pass over the dimension against 327,680 non-zeros.
-        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER * 10L / Deferral.STORE_PASS_FRACTION;
+        // A pass at most a quarter as long: a worker alone has no other core's traffic to save.
+        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER * 10L / Deferral.ALONE_STORE_PASS_FRACTION;
         try (Dataset atBound = rows("alone-at", 100, 10, bound);
             Dataset pastBound = rows("alone-past", 100, 10, bound + 1))
         {
