@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs io.hogwild.bench.DeferralExperiment: the product kernel on N threads over one weight vector,
 # eager (plain), deferring its hot updates (hot), deferring every update (all: what --sync lockfree runs
-# with 2+ workers on data of a small dimension) and with private weights (sharing nothing: the ceiling);
+# on data of a small dimension, one worker too) and with private weights (sharing nothing: the ceiling);
 # prints samples/s and training accuracy. Each (round, variant) runs in a JVM of its own, in
 # alternation: one JVM's JIT would compile the kernel for every variant it has run.
 #   [VARIANTS=plain,hot,all,private] bench/deferral.sh [DATASET.hwd] [threads 1,2] [epochs 6] [rounds 3]

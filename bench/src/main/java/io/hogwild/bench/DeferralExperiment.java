@@ -27,8 +27,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * training accuracy of each run; {@code private} gives every thread its own weights, sharing nothing, which
  * bounds what any scheme could reach on the machine (its accuracy is thread 0's model alone).
  * {@code -Dvariants=plain,hot} picks variants (bench/deferral.sh runs each in a JVM of its own: one JVM
- * compiles the kernel for every variant it has run). Unlike a worker, a kernel here defers with one thread too,
- * so that the one-thread rows show what deferring costs. The dataset file records which features are hot.
+ * compiles the kernel for every variant it has run). A kernel here defers with one thread too, as a lone worker
+ * does only with {@code all} (where that applies); {@code plain} is the eager kernel of two walks a sample
+ * ({@code --sync lockfree-eager}), not the fused one a lone worker ran before it deferred. The dataset file
+ * records which features are hot.
  * <pre>
  *   java ... io.hogwild.bench.DeferralExperiment DATASET.hwd [threads 1,2] [epochs 4] [rounds 3]
  * </pre>
