@@ -182,14 +182,7 @@ public final class CoherenceSimulation
         final List<int[]> orders = new ArrayList<>();
         for (int w = 0; w < workers; w++)
         {
-            final int[] shard = DataSplit.shard(data, 1, 0, w, workers, block);
-            final int[] local = DeferralExperiment.blockOrder(shard.length, block, w, 1);
-            final int[] order = new int[shard.length];
-            for (int i = 0; i < local.length; i++)
-            {
-                order[i] = shard[local[i]];
-            }
-            orders.add(order);
+            orders.add(DeferralExperiment.inBlockOrder(DataSplit.shard(data, 1, 0, w, workers, block), block, w, 1));
         }
         final Deferral deferral = scheme == Scheme.ALL ? Deferral.ALL : Deferral.HOT;
         final int hotInterval = deferral.hotStoreSamples(workers);
@@ -258,7 +251,7 @@ public final class CoherenceSimulation
             final int line = data.index(e) / LINE_FLOATS;
             switch (scheme)
             {
-                case EAGER ->
+                case EAGER, HOT ->
                 {
                     directory.read(worker, line);
                     directory.write(worker, line);
@@ -270,11 +263,6 @@ public final class CoherenceSimulation
                     {
                         directory.write(worker, line);
                     }
-                }
-                case HOT ->
-                {
-                    directory.read(worker, line);
-                    directory.write(worker, line);
                 }
                 case ALL -> changed[worker][line] = true;
             }

@@ -113,14 +113,12 @@ public final class DeferralExperiment
             final Runnable body = () ->
             {
                 final int[] order = new int[shard.length];
+                final int block = block(data);
+                final int[] blocks = new int[DataSplit.blockCount(shard.length, block)];
                 double step = 0.1;
                 for (int epoch = 1; epoch <= epochs; epoch++)
                 {
-                    final int[] local = blockOrder(shard.length, block(data), worker, epoch);
-                    for (int i = 0; i < local.length; i++)
-                    {
-                        order[i] = shard[local[i]];
-                    }
+                    DataSplit.blockOrder(shard, order, blocks, block, 1, worker, epoch);
                     for (int from = 0; from < order.length; from += slice)
                     {
                         kernel.train(order, from, Math.min(order.length, from + slice), step);
@@ -166,16 +164,12 @@ public final class DeferralExperiment
         return new double[] {samples / seconds, (double)correct / scored};
     }
 
-    /** Shard positions 0..length-1 in {@code epoch}'s block order for {@code worker}, as the product walks them. */
-    static int[] blockOrder(final int length, final int block, final int worker, final int epoch)
+    /** The rows of {@code shard} in {@code epoch}'s block order for {@code worker}, as the product walks them. */
+    static int[] inBlockOrder(final int[] shard, final int block, final int worker, final int epoch)
     {
-        final int[] positions = new int[length];
-        for (int i = 0; i < length; i++)
-        {
-            positions[i] = i;
-        }
-        final int[] order = new int[length];
-        DataSplit.blockOrder(positions, order, new int[DataSplit.blockCount(length, block)], block, 1, worker, epoch);
+        final int[] order = new int[shard.length];
+        DataSplit.blockOrder(shard, order, new int[DataSplit.blockCount(shard.length, block)], block, 1, worker,
+            epoch);
         return order;
     }
 }

@@ -55,12 +55,7 @@ public final class SoloKernel
             // The whole data set in the product's block order (each JVM its own seed), walked round and round.
             final int block = DeferralExperiment.block(data);
             final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
-            final int[] local = DeferralExperiment.blockOrder(shard.length, block, worker, 1);
-            final int[] order = new int[shard.length];
-            for (int i = 0; i < local.length; i++)
-            {
-                order[i] = shard[local[i]];
-            }
+            final int[] order = DeferralExperiment.inBlockOrder(shard, block, worker, 1);
             train(kernel, order, slice, warmUpSeconds);
             System.out.printf(Locale.ROOT, "%.0f%n", train(kernel, order, slice, seconds));
         }

@@ -281,14 +281,19 @@ public final class TrainingRun
     /** {@link Deferral#coldStoreSamples} for this run's mode and workers, before it is fitted to the chunks. */
     private int nominalColdStoreSamples(final Dataset train)
     {
-        return Deferral.of(settings.sync(), workerCount(), train).coldStoreSamples(workerCount(), train);
+        return deferral(train).coldStoreSamples(workerCount(), train);
     }
 
     /** What each worker's kernel allocates off the heap for its private copies ({@link SgdKernel#offHeapBytes}). */
     private long kernelOffHeapBytes(final Dataset train)
     {
-        return SgdKernel.offHeapBytes(Deferral.of(settings.sync(), workerCount(), train), train.dimension(),
-            train.hotFeatureCount());
+        return SgdKernel.offHeapBytes(deferral(train), train.dimension(), train.hotFeatureCount());
+    }
+
+    /** What this run's workers defer ({@link Deferral#of}). */
+    private Deferral deferral(final Dataset train)
+    {
+        return Deferral.of(settings.sync(), workerCount(), train);
     }
 
     /**
@@ -507,7 +512,7 @@ public final class TrainingRun
             Checkpoint.writeSettings(runDir, settings);
         }
 
-        final Deferral deferral = Deferral.of(settings.sync(), procs, train);
+        final Deferral deferral = deferral(train);
         log.accept(String.format(Locale.ROOT, "hogwild: %,d train rows (%,d held out for validation), %,d features, " +
             "%,d non-zeros, blocks of %,d rows; %d worker %s, %s%s, %s loss; run directory %s", trainRows,
             train.rows() - trainRows, dimension, train.nnz(), blockLength(train), procs, threads() ? "threads" : "processes", settings.sync().cliName(),

@@ -52,7 +52,13 @@ public final class WorkerProcess implements WorkerHandle
      */
     static long directMb(final long tableBytes, final long kernelBytes)
     {
-        return Math.max(heapMb(tableBytes), (kernelBytes >> 20) + 1 + DIRECT_ROOM_MB);
+        return Math.max(heapMb(tableBytes), kernelMb(kernelBytes) + DIRECT_ROOM_MB);
+    }
+
+    /** A kernel's off-heap copies of {@code kernelBytes}, in whole MiB, rounded up. */
+    private static long kernelMb(final long kernelBytes)
+    {
+        return (kernelBytes >> 20) + 1;
     }
 
     /** Direct memory a worker may take beyond its kernel's copies, in MiB. */
@@ -65,7 +71,7 @@ public final class WorkerProcess implements WorkerHandle
      */
     public static long footprintMb(final long tableBytes, final long kernelBytes)
     {
-        return heapMb(tableBytes) + NON_HEAP_MB + (kernelBytes >> 20) + 1;
+        return heapMb(tableBytes) + NON_HEAP_MB + kernelMb(kernelBytes);
     }
 
     /**

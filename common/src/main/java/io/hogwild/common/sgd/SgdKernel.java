@@ -472,7 +472,7 @@ public final class SgdKernel
         // Fused, a deferring kernel defers every update (see the constructor): its cold entries are in its copy.
         final long hotEnd = deferred == null ? start : start + data.hotCount(row);
         final double dot = deferred == null ? shrinkShared(start, end, stepF) :
-            shrinkColdCopy(hotEnd, end, stepF, shrinkHotCopy(start, hotEnd, stepF));
+            shrinkColdCopy(hotEnd, end, shrinkHotCopy(start, hotEnd));
         final int label = data.label(row);
         final double margin = label * dot;
         final double slope = loss.derivative(margin) * label;
@@ -519,7 +519,7 @@ public final class SgdKernel
     }
 
     /** The same for hot entries, in this kernel's copy. */
-    private double shrinkHotCopy(final long from, final long end, final float stepF)
+    private double shrinkHotCopy(final long from, final long end)
     {
         final Dataset data = this.data;
         final UnsafeBuffer deferred = this.deferred;
@@ -538,7 +538,7 @@ public final class SgdKernel
     }
 
     /** The same for cold entries, in this kernel's cold copy. */
-    private double shrinkColdCopy(final long from, final long end, final float stepF, final double sum)
+    private double shrinkColdCopy(final long from, final long end, final double sum)
     {
         final Dataset data = this.data;
         final UnsafeBuffer cold = this.cold;
