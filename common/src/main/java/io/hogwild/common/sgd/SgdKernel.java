@@ -52,35 +52,37 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p><b>Hot features.</b> The dataset's hot features ({@link Dataset#hotFeatureCount}, those in at least
  * 1/128 of the rows) come first in every row, their entries naming a slot in the hot features rather than
- * the feature ({@link io.hogwild.common.data.DatasetLayout}). The kernel walks a row's hot entries and its
- * other entries in two loops, and looks a hot entry's feature up in a small table that stays in the
- * core's first-level cache.
+ * the feature ({@link io.hogwild.common.data.DatasetLayout}). Where the weights are shared, the kernel walks a
+ * row's hot entries and its other entries in two loops, and looks a hot entry's feature up in a small table
+ * that stays in the core's first-level cache.
  *
  * <p><b>Deferred updates</b> (lock-free only, {@link Deferral}). Stored to the shared weights at every
  * sample, a sample's updates pull cache lines away from the other workers' cores, whose next reads of
  * those lines then wait for them; that is what stops eager lock-free workers from scaling
- * (docs/performance.md). A deferring kernel keeps its updates private between stores instead:
+ * (docs/performance.md). A deferring kernel keeps its updates private between stores instead, in a copy of
+ * 8-byte records (the weight and its shrink, below; the value each had at the last store, its base, apart,
+ * read by the stores only: the copy's change is {@code copy - base}). An entry's record is its index plus the
+ * number of hot slots, so the hot slots come first, in reverse, and each feature after them: one addition
+ * finds a hot entry's record and a cold one's alike.
  * <ul>
- *   <li>{@link Deferral#HOT}: the hot features, which most samples touch, in a copy of their weights that is
- *       dense by slot (16 bytes a slot, small enough for the first-level cache) with the value each had at the
- *       last store (its base: the copy's change is {@code copy - base}). The kernel reads and updates the
- *       copy, and every few hundred samples ({@link Deferral#hotStoreSamples}: 2,048 / workers, at least 256)
- *       adds the changes to the shared weights and takes the shared values (with the other workers' changes)
- *       as its copy again. The other features are read and written as before.</li>
- *   <li>{@link Deferral#ALL}: the hot features as above, and every other feature in a copy by feature (an
- *       8-byte record: the weight and its shrink; the bases apart, read by the stores only), stored the
- *       same way but less often
+ *   <li>{@link Deferral#HOT}: the copy holds the hot features, which most samples touch (8.8 KB on the
+ *       RCV1-shaped data, in the first-level cache). The kernel reads and updates the copy, and every few
+ *       hundred samples ({@link Deferral#hotStoreSamples}: 2,048 / workers, at least 256) adds the changes to
+ *       the shared weights and takes the shared values (with the other workers' changes) as its copy again.
+ *       The other features are read and written as before.</li>
+ *   <li>{@link Deferral#ALL}: the copy holds every feature as well, stored the same way but less often
  *       ({@link Deferral#coldStoreSamples}): the shared weights' lines are then read and written only by the
  *       stores, one sequential pass over the dimension each, which is what bounds this to data of a small
- *       dimension ({@link Deferral#of}). The cold copy is taken at the first call.</li>
+ *       dimension ({@link Deferral#of}). A walk then reads a whole row in one loop rather than a loop for its
+ *       hot entries and one for the others (the kernel alone 1.18-1.21x, one worker process 1.11-1.28x in
+ *       whole runs, the same model to the bit). The cold copy is taken at the first call.</li>
  * </ul>
- * A deferring kernel's records hold each feature's shrink {@code min(step * c_u, 1)} at the step of a whole
- * batch ({@code step / B}; the step itself with a batch of one), computed for the whole dimension when a call
- * brings a new step (once an epoch), rather than the coefficient from which the walks computed it at every
- * entry: a multiplication, a comparison and a branch less an entry, the same floats (one worker process
- * 1.11-1.16x in five alternating rounds, the same model to the bit). The fused walk and the cold updates of
- * whole batches read it; a call's last, shorter batch (a longer step) and the hot updates of a mini-batch or of
- * {@link Deferral#HOT}, whose slot holds the coefficient beside it, work it out.
+ * The records hold each feature's shrink {@code min(step * c_u, 1)} at the step of a whole batch
+ * ({@code step / B}; the step itself with a batch of one), computed for every record when a call brings a new
+ * step (once an epoch), rather than the coefficient from which the walks computed it at every entry: a
+ * multiplication, a comparison and a branch less an entry, the same floats (one worker process 1.11-1.16x in
+ * five alternating rounds, the same model to the bit). A call's last, shorter batch (a longer step) works its
+ * shrinks out from the coefficients.
  *
  * <p>Stores also come at the end of every {@link #train} call, so the shared weights hold all of a call's
  * updates when it returns. A kernel's own margins see all of its own updates: one deferring worker alone
@@ -107,17 +109,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class SgdKernel
 {
     /**
-     * A feature's record in the deferred cold buffer: this kernel's copy of the weight, then the feature's shrink
-     * at the current step, so that an entry's walk reads one cache line, not a record and a coefficient.
+     * A record of the private copy, 8 bytes: this kernel's copy of the weight, then the feature's shrink at the
+     * current step ({@link #RECORD_SHRINK}), so that an entry's walk reads one record, not a weight and a
+     * coefficient.
      */
-    private static final int COLD_SHIFT = 3;
-    private static final int COLD_SHRINK = 4;
-
-    /** A hot slot's record in the deferred buffer: its copy of the weight, its base, its coefficient, its shrink. */
-    private static final int SLOT_BYTES = 16;
-    private static final int SLOT_BASE = 4;
-    private static final int SLOT_COEFFICIENT = 8;
-    private static final int SLOT_SHRINK = 12;
+    private static final int RECORD_SHIFT = 3;
+    private static final int RECORD_SHRINK = 4;
 
     private final Dataset data;
     private final UnsafeBuffer weights;
@@ -131,23 +128,28 @@ public final class SgdKernel
     /** The feature of each hot slot. */
     private final int[] hotFeatures;
     /**
-     * The deferred hot updates: a {@value #SLOT_BYTES}-byte record per slot {@code s} at {@code 16 s}, holding
-     * this kernel's copy of the hot weight (offset 0), the shared value it took at its last store
-     * ({@link #SLOT_BASE}: the copy's change is {@code copy - base}), the slot's coefficient
-     * ({@link #SLOT_COEFFICIENT}) and its shrink at {@link #shrinkStep} ({@link #SLOT_SHRINK}); null when this
-     * kernel does not defer.
+     * The number of hot features, {@code H}: an entry's record in {@link #copy} is its index plus {@code H}, which
+     * puts hot slot {@code s} (index {@code -1 - s}) at record {@code H - 1 - s} and feature {@code u} at
+     * {@code H + u}.
      */
-    private final UnsafeBuffer deferred;
+    private final int hotRecords;
     /**
-     * The deferred cold updates: an 8-byte record per feature {@code u} at {@code 8 u}, this kernel's copy of
-     * the weight and the feature's shrink at {@link #shrinkStep} ({@link #COLD_SHRINK}); null when the cold
-     * updates go straight to the shared weights. Hot features' records are there but unused. The walks read
-     * these records only: 378 KB on the RCV1-shaped data, which fits a 512 KB second-level cache where records
-     * of weight and base plus the coefficients (567 KB) did not; the bases are read by the stores alone.
+     * The private copy of a deferring kernel, one 8-byte record ({@link #RECORD_SHIFT}) for each of its entries'
+     * indices plus {@link #hotRecords}: the hot slots first (8.8 KB on the RCV1-shaped data, in the first-level
+     * cache), then with {@link Deferral#ALL} every feature (hot features' records there but unused), so that a
+     * walk takes each entry's record by one addition, hot or not, and walks a row in one loop, not one for its
+     * hot entries and one for the others. Null when this kernel does not defer. The walks read these records
+     * only: 387 KB on the RCV1-shaped data, which fits a 512 KB second-level cache where records of weight and
+     * base plus the coefficients (567 KB) did not.
      */
-    private final UnsafeBuffer cold;
-    /** The shared value each cold copy took at its last store (its base), 4 bytes a feature; null without {@link #cold}. */
-    private final UnsafeBuffer coldBase;
+    private final UnsafeBuffer copy;
+    /**
+     * The shared value each record's copy took at its last store (its base: the copy's change is
+     * {@code copy - base}), 4 bytes a record, read by the stores alone; null without {@link #copy}.
+     */
+    private final UnsafeBuffer copyBase;
+    /** Whether {@link #copy} holds every feature ({@link Deferral#ALL}) or the hot ones only. */
+    private final boolean copiesCold;
     private final int hotStoreInterval;
     private final int coldStoreInterval;
     /** One sample at a time where no other worker races the walks' stores: see the constructor. */
@@ -219,19 +221,17 @@ public final class SgdKernel
         {
             hotFeatures[s] = data.hotFeature(s);
         }
-        this.deferred = deferHotUpdates ? offHeap(SLOT_BYTES * hotFeatures.length) : null;
-        for (int s = 0; deferHotUpdates && s < hotFeatures.length; s++)
-        {
-            deferred.putFloat(s * SLOT_BYTES + SLOT_COEFFICIENT, regularisation.getFloat(hotFeatures[s] << 2));
-        }
         if (deferral == Deferral.ALL && dimension > Deferral.MAX_COPY_FEATURES)
         {
             throw new IllegalArgumentException(dimension + " features: more than the " + Deferral.MAX_COPY_FEATURES +
                 " a kernel deferring all updates copies");
         }
-        this.cold = deferral == Deferral.ALL ? offHeap(dimension << COLD_SHIFT) : null;
-        this.coldBase = cold == null ? null : offHeap(dimension << 2);
-        if (cold != null && coldStoreSamples < 1)
+        this.hotRecords = hotFeatures.length;
+        this.copiesCold = deferral == Deferral.ALL;
+        final int records = copyRecords(deferral, dimension, hotRecords);
+        this.copy = deferHotUpdates ? offHeap(records << RECORD_SHIFT) : null;
+        this.copyBase = deferHotUpdates ? offHeap(records * Float.BYTES) : null;
+        if (copiesCold && coldStoreSamples < 1)
         {
             throw new IllegalArgumentException("a kernel deferring all updates stores them every 1 or more samples, " +
                 "not " + coldStoreSamples);
@@ -245,7 +245,7 @@ public final class SgdKernel
         // another worker's update to be lost in instead of one: eager's lost-update probe rose from 0.6-1.0 %
         // to 3.0-4.0 % with 2 workers. Those keep the paper's one read-modify-write a coordinate.
         this.fused = batchSize == 1 &&
-            (guard != null || cold != null || (sync == SyncMode.LOCKFREE && deferral == Deferral.NONE));
+            (guard != null || copiesCold || (sync == SyncMode.LOCKFREE && deferral == Deferral.NONE));
     }
 
     /**
@@ -255,9 +255,13 @@ public final class SgdKernel
      */
     public static long offHeapBytes(final Deferral deferral, final long dimension, final long hotFeatures)
     {
-        final long hot = deferral == Deferral.NONE ? 0 : (long)SLOT_BYTES * hotFeatures;
-        final long cold = deferral == Deferral.ALL ? dimension * ((1L << COLD_SHIFT) + Float.BYTES) : 0;
-        return hot + cold;
+        return copyRecords(deferral, dimension, hotFeatures) * ((1L << RECORD_SHIFT) + Float.BYTES);
+    }
+
+    /** The records of the private copy ({@link #copy}) of a kernel deferring {@code deferral}. */
+    private static int copyRecords(final Deferral deferral, final long dimension, final long hotFeatures)
+    {
+        return (int)(deferral == Deferral.NONE ? 0 : deferral == Deferral.HOT ? hotFeatures : hotFeatures + dimension);
     }
 
     /** Zeroed memory off the Java heap (see the class comment for why not a byte array). */
@@ -269,7 +273,7 @@ public final class SgdKernel
     /** Which updates this kernel keeps private between stores. */
     public Deferral deferral()
     {
-        return cold != null ? Deferral.ALL : deferred != null ? Deferral.HOT : Deferral.NONE;
+        return copiesCold ? Deferral.ALL : copy != null ? Deferral.HOT : Deferral.NONE;
     }
 
     /**
@@ -280,17 +284,18 @@ public final class SgdKernel
      */
     public double train(final int[] order, final int from, final int to, final double step)
     {
-        if (deferred != null)
+        final UnsafeBuffer copy = this.copy;
+        if (copy != null)
         {
-            storeDeferred(); // nothing to store yet: takes the shared hot weights as they are now
+            storeHot(); // nothing to store yet: takes the shared hot weights as they are now
         }
         // The step of a whole batch: the step itself with a batch of one.
         final float batchStepF = (float)(step / batchSize);
-        if (deferred != null && Float.floatToRawIntBits(batchStepF) != Float.floatToRawIntBits(shrinkStep))
+        if (copy != null && Float.floatToRawIntBits(batchStepF) != Float.floatToRawIntBits(shrinkStep))
         {
             takeShrinks(batchStepF);
         }
-        if (cold != null && !coldCopyTaken)
+        if (copiesCold && !coldCopyTaken)
         {
             storeCold(); // the same for the cold copy, once: every cold store takes it again
             coldCopyTaken = true;
@@ -316,21 +321,21 @@ public final class SgdKernel
                     guard.unlock();
                 }
             }
-            if (deferred != null && (samplesSinceStore += end - first) >= hotStoreInterval)
+            if (copy != null && (samplesSinceStore += end - first) >= hotStoreInterval)
             {
-                storeDeferred();
+                storeHot();
             }
-            if (cold != null && (samplesSinceColdStore += end - first) >= coldStoreInterval)
+            if (copiesCold && (samplesSinceColdStore += end - first) >= coldStoreInterval)
             {
                 storeCold();
             }
         }
         // The shared weights hold the call's updates when it returns; a store just made needs no second pass.
-        if (deferred != null && samplesSinceStore > 0)
+        if (copy != null && samplesSinceStore > 0)
         {
-            storeDeferred();
+            storeHot();
         }
-        if (cold != null && samplesSinceColdStore > 0)
+        if (copiesCold && samplesSinceColdStore > 0)
         {
             storeCold();
         }
@@ -338,19 +343,16 @@ public final class SgdKernel
     }
 
     /**
-     * Writes each deferred record's shrink at {@code stepF} ({@link #shrink}, the same float the walks computed
-     * from the coefficient at every entry before): once a step, not once an entry.
+     * Writes each record's shrink at {@code stepF} ({@link #shrink}, the same float the walks computed from the
+     * coefficient at every entry before): once a step, not once an entry.
      */
     private void takeShrinks(final float stepF)
     {
-        for (int s = 0; s < hotFeatures.length; s++)
+        final UnsafeBuffer copy = this.copy;
+        for (int r = 0, records = copy.capacity() >> RECORD_SHIFT; r < records; r++)
         {
-            final int slot = s * SLOT_BYTES;
-            deferred.putFloat(slot + SLOT_SHRINK, shrink(stepF, deferred.getFloat(slot + SLOT_COEFFICIENT)));
-        }
-        for (int u = 0; cold != null && u < dimension; u++)
-        {
-            cold.putFloat((u << COLD_SHIFT) + COLD_SHRINK, shrink(stepF, regularisation.getFloat(u << 2)));
+            final int feature = r < hotRecords ? hotFeatures[hotRecords - 1 - r] : r - hotRecords;
+            copy.putFloat((r << RECORD_SHIFT) + RECORD_SHRINK, shrink(stepF, regularisation.getFloat(feature << 2)));
         }
         shrinkStep = stepF;
     }
@@ -360,25 +362,13 @@ public final class SgdKernel
      * shared hot weights (with the other workers' changes) as this kernel's copy and base again. Keeping the
      * base rather than a running change makes an update one store into the copy, not two.
      */
-    private void storeDeferred()
+    private void storeHot()
     {
-        final UnsafeBuffer deferred = this.deferred;
         final int[] hotFeatures = this.hotFeatures;
-        final UnsafeBuffer weights = this.weights;
-        for (int s = 0; s < hotFeatures.length; s++)
+        final int hotRecords = this.hotRecords;
+        for (int r = 0; r < hotRecords; r++)
         {
-            final int address = hotFeatures[s] << 2;
-            final int slot = s * SLOT_BYTES;
-            final float copy = deferred.getFloat(slot);
-            final float base = deferred.getFloat(slot + SLOT_BASE);
-            float w = weights.getFloat(address);
-            if (copy != base)
-            {
-                w += copy - base;
-                weights.putFloat(address, w);
-            }
-            deferred.putFloat(slot, w);
-            deferred.putFloat(slot + SLOT_BASE, w);
+            storeRecord(r, hotFeatures[hotRecords - 1 - r] << 2);
         }
         samplesSinceStore = 0;
         hotStores++;
@@ -390,25 +380,29 @@ public final class SgdKernel
      */
     private void storeCold()
     {
-        final UnsafeBuffer cold = this.cold;
-        final UnsafeBuffer coldBase = this.coldBase;
-        final UnsafeBuffer weights = this.weights;
-        final int dimension = this.dimension;
-        for (int u = 0; u < dimension; u++)
+        final int hotRecords = this.hotRecords;
+        for (int u = 0, dimension = this.dimension; u < dimension; u++)
         {
-            final int record = u << COLD_SHIFT;
-            final float copy = cold.getFloat(record);
-            final float base = coldBase.getFloat(u << 2);
-            float w = weights.getFloat(u << 2);
-            if (copy != base)
-            {
-                w += copy - base;
-                weights.putFloat(u << 2, w);
-            }
-            cold.putFloat(record, w);
-            coldBase.putFloat(u << 2, w);
+            storeRecord(hotRecords + u, u << 2);
         }
         samplesSinceColdStore = 0;
+    }
+
+    /** Stores record {@code r}'s change into the shared weight at {@code address} and takes that weight again. */
+    private void storeRecord(final int r, final int address)
+    {
+        final UnsafeBuffer weights = this.weights;
+        final int record = r << RECORD_SHIFT;
+        final float copied = copy.getFloat(record);
+        final float base = copyBase.getFloat(r << 2);
+        float w = weights.getFloat(address);
+        if (copied != base)
+        {
+            w += copied - base;
+            weights.putFloat(address, w);
+        }
+        copy.putFloat(record, w);
+        copyBase.putFloat(r << 2, w);
     }
 
     /** One mini-batch {@code order[first, end)}: every margin first, then every update; returns the loss sum. */
@@ -423,6 +417,7 @@ public final class SgdKernel
             batchGradient[i - first] = loss.derivative(margin) * data.label(row);
         }
         final double batchStep = step / (end - first);
+        final boolean wholeBatch = end - first == batchSize;
         for (int i = first; i < end; i++)
         {
             final int row = order[i];
@@ -434,18 +429,11 @@ public final class SgdKernel
             {
                 updateAtomic(start, rowEnd, stepGradient, stepF);
             }
-            else if (deferred != null)
+            else if (copy != null)
             {
-                final long hotEnd = start + data.hotCount(row);
-                updateDeferred(start, hotEnd, stepGradient, stepF);
-                if (cold != null)
-                {
-                    updateCold(hotEnd, rowEnd, stepGradient, stepF, end - first == batchSize);
-                }
-                else
-                {
-                    updateShared(hotEnd, rowEnd, stepGradient, stepF);
-                }
+                final long copyEnd = copiesCold ? rowEnd : start + data.hotCount(row);
+                updateCopy(start, copyEnd, stepGradient, stepF, wholeBatch);
+                updateShared(copyEnd, rowEnd, stepGradient, stepF);
             }
             else
             {
@@ -466,27 +454,24 @@ public final class SgdKernel
     private double sample(final int row, final double step)
     {
         final Dataset data = this.data;
-        final float stepF = (float)step;
         final long start = data.rowStart(row);
         final long end = data.rowStart(row + 1);
-        // Fused, a deferring kernel defers every update (see the constructor): its cold entries are in its copy.
-        final long hotEnd = deferred == null ? start : start + data.hotCount(row);
-        final double dot = deferred == null ? shrinkShared(start, end, stepF) :
-            shrinkColdCopy(hotEnd, end, shrinkHotCopy(start, hotEnd));
+        // Fused, a deferring kernel defers every update (see the constructor): the whole row is in its copy.
+        final boolean copied = copy != null;
+        final double dot = copied ? shrinkCopy(start, end) : shrinkShared(start, end, (float)step);
         final int label = data.label(row);
         final double margin = label * dot;
         final double slope = loss.derivative(margin) * label;
         if (slope != 0.0)
         {
             final float stepGradient = (float)(step * slope);
-            if (deferred == null)
+            if (copied)
             {
-                stepShared(start, end, stepGradient);
+                stepCopy(start, end, stepGradient);
             }
             else
             {
-                stepHotCopy(start, hotEnd, stepGradient);
-                stepColdCopy(hotEnd, end, stepGradient);
+                stepShared(start, end, stepGradient);
             }
         }
         return loss.value(margin);
@@ -518,41 +503,22 @@ public final class SgdKernel
         return dot;
     }
 
-    /** The same for hot entries, in this kernel's copy. */
-    private double shrinkHotCopy(final long from, final long end)
+    /** The same in this kernel's copy, hot entries and cold alike, with the shrinks its records hold. */
+    private double shrinkCopy(final long from, final long end)
     {
         final Dataset data = this.data;
-        final UnsafeBuffer deferred = this.deferred;
+        final UnsafeBuffer copy = this.copy;
+        final int hotRecords = this.hotRecords;
         double dot = 0.0;
         final long fromAddress = data.entryAddress(from);
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int slot = hotSlot(entryIndexAt(entry)) * SLOT_BYTES;
-            final float w = deferred.getFloat(slot);
+            final int record = (entryIndexAt(entry) + hotRecords) << RECORD_SHIFT;
+            final float w = copy.getFloat(record);
             dot += w * valueAt(entry);
-            final float updated = w - deferred.getFloat(slot + SLOT_SHRINK) * w;
-            deferred.putFloat(slot, updated);
-        }
-        return dot;
-    }
-
-    /** The same for cold entries, in this kernel's cold copy. */
-    private double shrinkColdCopy(final long from, final long end, final double sum)
-    {
-        final Dataset data = this.data;
-        final UnsafeBuffer cold = this.cold;
-        double dot = sum;
-        final long fromAddress = data.entryAddress(from);
-        for (int i = 0, n = (int)(end - from); i < n; i++)
-        {
-            final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int feature = entryIndexAt(entry);
-            final int record = feature << COLD_SHIFT;
-            final float w = cold.getFloat(record);
-            dot += w * valueAt(entry);
-            final float updated = w - cold.getFloat(record + COLD_SHRINK) * w;
-            cold.putFloat(record, updated);
+            final float updated = w - copy.getFloat(record + RECORD_SHRINK) * w;
+            copy.putFloat(record, updated);
         }
         return dot;
     }
@@ -571,35 +537,20 @@ public final class SgdKernel
         }
     }
 
-    /** The same for hot entries, in this kernel's copy. */
-    private void stepHotCopy(final long from, final long end, final float stepGradient)
+    /** The same in this kernel's copy. */
+    private void stepCopy(final long from, final long end, final float stepGradient)
     {
         final Dataset data = this.data;
-        final UnsafeBuffer deferred = this.deferred;
+        final UnsafeBuffer copy = this.copy;
+        final int hotRecords = this.hotRecords;
         final long fromAddress = data.entryAddress(from);
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int slot = hotSlot(entryIndexAt(entry)) * SLOT_BYTES;
-            final float w = deferred.getFloat(slot);
+            final int record = (entryIndexAt(entry) + hotRecords) << RECORD_SHIFT;
+            final float w = copy.getFloat(record);
             final float updated = w - stepGradient * valueAt(entry);
-            deferred.putFloat(slot, updated);
-        }
-    }
-
-    /** The same for cold entries, in this kernel's cold copy. */
-    private void stepColdCopy(final long from, final long end, final float stepGradient)
-    {
-        final Dataset data = this.data;
-        final UnsafeBuffer cold = this.cold;
-        final long fromAddress = data.entryAddress(from);
-        for (int i = 0, n = (int)(end - from); i < n; i++)
-        {
-            final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int record = entryIndexAt(entry) << COLD_SHIFT;
-            final float w = cold.getFloat(record);
-            final float updated = w - stepGradient * valueAt(entry);
-            cold.putFloat(record, updated);
+            copy.putFloat(record, updated);
         }
     }
 
@@ -612,88 +563,59 @@ public final class SgdKernel
         final long hotEnd = start + data.hotCount(row);
         final long end = data.rowStart(row + 1);
         double sum = 0;
-        final UnsafeBuffer deferred = this.deferred;
-        if (deferred != null)
+        final UnsafeBuffer copy = this.copy;
+        final long startAddress = data.entryAddress(start);
+        final long sharedFrom;
+        if (copy != null)
         {
-            final long startAddress = data.entryAddress(start);
-            for (int i = 0, n = (int)(hotEnd - start); i < n; i++)
+            final int hotRecords = this.hotRecords;
+            sharedFrom = copiesCold ? end : hotEnd;
+            for (int i = 0, n = (int)(sharedFrom - start); i < n; i++)
             {
                 final long entry = startAddress + (long)i * ENTRY_LENGTH;
-                sum += deferred.getFloat(hotSlot(entryIndexAt(entry)) * SLOT_BYTES) * valueAt(entry);
+                sum += copy.getFloat((entryIndexAt(entry) + hotRecords) << RECORD_SHIFT) * valueAt(entry);
             }
         }
         else
         {
             final int[] hotFeatures = this.hotFeatures;
-            final long startAddress = data.entryAddress(start);
+            sharedFrom = hotEnd;
             for (int i = 0, n = (int)(hotEnd - start); i < n; i++)
             {
                 final long entry = startAddress + (long)i * ENTRY_LENGTH;
                 sum += weights.getFloat(hotFeatures[hotSlot(entryIndexAt(entry))] << 2) * valueAt(entry);
             }
         }
-        final UnsafeBuffer cold = this.cold;
-        if (cold != null)
+        final long sharedAddress = data.entryAddress(sharedFrom);
+        for (int i = 0, n = (int)(end - sharedFrom); i < n; i++)
         {
-            final long hotEndAddress = data.entryAddress(hotEnd);
-            for (int i = 0, n = (int)(end - hotEnd); i < n; i++)
-            {
-                final long entry = hotEndAddress + (long)i * ENTRY_LENGTH;
-                final int feature = entryIndexAt(entry);
-                sum += cold.getFloat(feature << COLD_SHIFT) * valueAt(entry);
-            }
-        }
-        else
-        {
-            final long hotEndAddress = data.entryAddress(hotEnd);
-            for (int i = 0, n = (int)(end - hotEnd); i < n; i++)
-            {
-                final long entry = hotEndAddress + (long)i * ENTRY_LENGTH;
-                sum += weights.getFloat(entryIndexAt(entry) << 2) * valueAt(entry);
-            }
+            final long entry = sharedAddress + (long)i * ENTRY_LENGTH;
+            sum += weights.getFloat(entryIndexAt(entry) << 2) * valueAt(entry);
         }
         return sum;
     }
 
-    /** The hot entries {@code [from, end)}, into this kernel's copy. */
-    private void updateDeferred(final long from, final long end, final float stepGradient, final float stepF)
-    {
-        final Dataset data = this.data;
-        final UnsafeBuffer deferred = this.deferred;
-        final long fromAddress = data.entryAddress(from);
-        for (int i = 0, n = (int)(end - from); i < n; i++)
-        {
-            final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int slot = hotSlot(entryIndexAt(entry)) * SLOT_BYTES;
-            final float w = deferred.getFloat(slot);
-            final float shrink = shrink(stepF, deferred.getFloat(slot + SLOT_COEFFICIENT));
-            final float updated = w - shrink * w - stepGradient * valueAt(entry);
-            deferred.putFloat(slot, updated);
-        }
-    }
-
     /**
-     * The cold entries {@code [from, end)}, into this kernel's cold copy, with the records' shrinks for a whole
-     * batch ({@code wholeBatch}) or, for a call's last, shorter batch (a longer step), shrinks worked out from
-     * the coefficients. (The JIT compiles the loop once for each value of the flag.)
+     * The entries {@code [from, end)}, into this kernel's copy, with the records' shrinks for a whole batch
+     * ({@code wholeBatch}) or, for a call's last, shorter batch (a longer step), shrinks worked out from the
+     * coefficients. (The JIT compiles the loop once for each value of the flag.)
      */
-    private void updateCold(final long from, final long end, final float stepGradient, final float stepF,
+    private void updateCopy(final long from, final long end, final float stepGradient, final float stepF,
         final boolean wholeBatch)
     {
         final Dataset data = this.data;
-        final UnsafeBuffer cold = this.cold;
-        final UnsafeBuffer regularisation = this.regularisation;
+        final UnsafeBuffer copy = this.copy;
+        final int hotRecords = this.hotRecords;
         final long fromAddress = data.entryAddress(from);
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int feature = entryIndexAt(entry);
-            final int record = feature << COLD_SHIFT;
-            final float w = cold.getFloat(record);
-            final float shrink = wholeBatch ? cold.getFloat(record + COLD_SHRINK) :
-                shrink(stepF, regularisation.getFloat(feature << 2));
+            final int record = (entryIndexAt(entry) + hotRecords) << RECORD_SHIFT;
+            final float w = copy.getFloat(record);
+            final float shrink = wholeBatch ? copy.getFloat(record + RECORD_SHRINK) :
+                shrink(stepF, regularisation.getFloat(data.featureAt(entry) << 2));
             final float updated = w - shrink * w - stepGradient * valueAt(entry);
-            cold.putFloat(record, updated);
+            copy.putFloat(record, updated);
         }
     }
 
