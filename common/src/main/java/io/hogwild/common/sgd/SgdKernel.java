@@ -3,12 +3,14 @@ package io.hogwild.common.sgd;
 import static io.hogwild.common.data.Dataset.entryIndexAt;
 import static io.hogwild.common.data.Dataset.valueAt;
 import static io.hogwild.common.data.DatasetLayout.ENTRY_LENGTH;
+import static io.hogwild.common.data.DatasetLayout.hotEntryIndex;
 import static io.hogwild.common.data.DatasetLayout.hotSlot;
 
 import java.nio.ByteBuffer;
 
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sync.UpdateGuard;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -104,7 +106,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code int} counter, rather than by entry number: Java 17's JIT then keeps one base address and the
  * counter in registers, where {@code entryIndex(from + i)} made it reload {@code from} from the stack and
  * rebuild the address at every entry (one worker 1.03-1.08x in whole runs, the kernel alone 1.09-1.3x;
- * Java 25's JIT compiled both forms alike).
+ * Java 25's JIT compiled both forms alike). The private copy's records are read by address too
+ * ({@link #recordZero} plus 8 times the entry's index, in {@code long}): through {@link UnsafeBuffer}'s
+ * {@code int} offsets, the record's offset and its shrink's ({@code record + 4}) were two {@code int} sums
+ * that the JIT sign-extended apart, 17 instructions an entry where the addresses take 12 (the kernel alone
+ * 1.09-1.14x, one worker process 1.09-1.16x in whole runs, the same model to the bit).
  */
 public final class SgdKernel
 {
@@ -143,6 +149,11 @@ public final class SgdKernel
      * base plus the coefficients (567 KB) did not.
      */
     private final UnsafeBuffer copy;
+    /**
+     * The address of the record of index 0 (feature 0) in {@link #copy}, which the walks read by address: an
+     * entry's record is {@code recordZero + 8 * index}, a hot one's before it. ({@link #copy} keeps the memory.)
+     */
+    private final long recordZero;
     /**
      * The shared value each record's copy took at its last store (its base: the copy's change is
      * {@code copy - base}), 4 bytes a record, read by the stores alone; null without {@link #copy}.
@@ -231,6 +242,7 @@ public final class SgdKernel
         final int records = copyRecords(deferral, dimension, hotRecords);
         this.copy = deferHotUpdates ? offHeap(records << RECORD_SHIFT) : null;
         this.copyBase = deferHotUpdates ? offHeap(records * Float.BYTES) : null;
+        this.recordZero = deferHotUpdates ? copy.addressOffset() + ((long)hotRecords << RECORD_SHIFT) : 0;
         if (copiesCold && coldStoreSamples < 1)
         {
             throw new IllegalArgumentException("a kernel deferring all updates stores them every 1 or more samples, " +
@@ -348,11 +360,12 @@ public final class SgdKernel
      */
     private void takeShrinks(final float stepF)
     {
-        final UnsafeBuffer copy = this.copy;
+        final long firstRecord = recordZero - ((long)hotRecords << RECORD_SHIFT);
         for (int r = 0, records = copy.capacity() >> RECORD_SHIFT; r < records; r++)
         {
             final int feature = r < hotRecords ? hotFeatures[hotRecords - 1 - r] : r - hotRecords;
-            copy.putFloat((r << RECORD_SHIFT) + RECORD_SHRINK, shrink(stepF, regularisation.getFloat(feature << 2)));
+            UnsafeApi.putFloat(firstRecord + ((long)r << RECORD_SHIFT) + RECORD_SHRINK,
+                shrink(stepF, regularisation.getFloat(feature << 2)));
         }
         shrinkStep = stepF;
     }
@@ -366,9 +379,9 @@ public final class SgdKernel
     {
         final int[] hotFeatures = this.hotFeatures;
         final int hotRecords = this.hotRecords;
-        for (int r = 0; r < hotRecords; r++)
+        for (int slot = hotRecords - 1; slot >= 0; slot--)
         {
-            storeRecord(r, hotFeatures[hotRecords - 1 - r] << 2);
+            storeRecord(hotEntryIndex(slot), hotFeatures[slot] << 2); // in the records' order
         }
         samplesSinceStore = 0;
         hotStores++;
@@ -380,29 +393,32 @@ public final class SgdKernel
      */
     private void storeCold()
     {
-        final int hotRecords = this.hotRecords;
         for (int u = 0, dimension = this.dimension; u < dimension; u++)
         {
-            storeRecord(hotRecords + u, u << 2);
+            storeRecord(u, u << 2);
         }
         samplesSinceColdStore = 0;
     }
 
-    /** Stores record {@code r}'s change into the shared weight at {@code address} and takes that weight again. */
-    private void storeRecord(final int r, final int address)
+    /**
+     * Stores the change of the record of index {@code index} (its record is {@code index + H}) into the shared
+     * weight at {@code address} and takes that weight again.
+     */
+    private void storeRecord(final int index, final int address)
     {
         final UnsafeBuffer weights = this.weights;
-        final int record = r << RECORD_SHIFT;
-        final float copied = copy.getFloat(record);
-        final float base = copyBase.getFloat(r << 2);
+        final long record = recordZero + ((long)index << RECORD_SHIFT);
+        final int base = (index + hotRecords) << 2;
+        final float copied = UnsafeApi.getFloat(record);
+        final float stored = copyBase.getFloat(base);
         float w = weights.getFloat(address);
-        if (copied != base)
+        if (copied != stored)
         {
-            w += copied - base;
+            w += copied - stored;
             weights.putFloat(address, w);
         }
-        copy.putFloat(record, w);
-        copyBase.putFloat(r << 2, w);
+        UnsafeApi.putFloat(record, w);
+        copyBase.putFloat(base, w);
     }
 
     /** One mini-batch {@code order[first, end)}: every margin first, then every update; returns the loss sum. */
@@ -507,18 +523,17 @@ public final class SgdKernel
     private double shrinkCopy(final long from, final long end)
     {
         final Dataset data = this.data;
-        final UnsafeBuffer copy = this.copy;
-        final int hotRecords = this.hotRecords;
+        final long recordZero = this.recordZero;
         double dot = 0.0;
         final long fromAddress = data.entryAddress(from);
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int record = (entryIndexAt(entry) + hotRecords) << RECORD_SHIFT;
-            final float w = copy.getFloat(record);
+            final long record = recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT);
+            final float w = UnsafeApi.getFloat(record);
             dot += w * valueAt(entry);
-            final float updated = w - copy.getFloat(record + RECORD_SHRINK) * w;
-            copy.putFloat(record, updated);
+            final float updated = w - UnsafeApi.getFloat(record + RECORD_SHRINK) * w;
+            UnsafeApi.putFloat(record, updated);
         }
         return dot;
     }
@@ -541,16 +556,15 @@ public final class SgdKernel
     private void stepCopy(final long from, final long end, final float stepGradient)
     {
         final Dataset data = this.data;
-        final UnsafeBuffer copy = this.copy;
-        final int hotRecords = this.hotRecords;
+        final long recordZero = this.recordZero;
         final long fromAddress = data.entryAddress(from);
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int record = (entryIndexAt(entry) + hotRecords) << RECORD_SHIFT;
-            final float w = copy.getFloat(record);
+            final long record = recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT);
+            final float w = UnsafeApi.getFloat(record);
             final float updated = w - stepGradient * valueAt(entry);
-            copy.putFloat(record, updated);
+            UnsafeApi.putFloat(record, updated);
         }
     }
 
@@ -563,17 +577,16 @@ public final class SgdKernel
         final long hotEnd = start + data.hotCount(row);
         final long end = data.rowStart(row + 1);
         double sum = 0;
-        final UnsafeBuffer copy = this.copy;
         final long startAddress = data.entryAddress(start);
         final long sharedFrom;
         if (copy != null)
         {
-            final int hotRecords = this.hotRecords;
+            final long recordZero = this.recordZero;
             sharedFrom = copiesCold ? end : hotEnd;
             for (int i = 0, n = (int)(sharedFrom - start); i < n; i++)
             {
                 final long entry = startAddress + (long)i * ENTRY_LENGTH;
-                sum += copy.getFloat((entryIndexAt(entry) + hotRecords) << RECORD_SHIFT) * valueAt(entry);
+                sum += UnsafeApi.getFloat(recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT)) * valueAt(entry);
             }
         }
         else
@@ -604,18 +617,17 @@ public final class SgdKernel
         final boolean wholeBatch)
     {
         final Dataset data = this.data;
-        final UnsafeBuffer copy = this.copy;
-        final int hotRecords = this.hotRecords;
+        final long recordZero = this.recordZero;
         final long fromAddress = data.entryAddress(from);
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final int record = (entryIndexAt(entry) + hotRecords) << RECORD_SHIFT;
-            final float w = copy.getFloat(record);
-            final float shrink = wholeBatch ? copy.getFloat(record + RECORD_SHRINK) :
+            final long record = recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT);
+            final float w = UnsafeApi.getFloat(record);
+            final float shrink = wholeBatch ? UnsafeApi.getFloat(record + RECORD_SHRINK) :
                 shrink(stepF, regularisation.getFloat(data.featureAt(entry) << 2));
             final float updated = w - shrink * w - stepGradient * valueAt(entry);
-            copy.putFloat(record, updated);
+            UnsafeApi.putFloat(record, updated);
         }
     }
 
