@@ -527,7 +527,7 @@ public final class TrainingRun
         {
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() :
-                WorkerProcess.jvmOptions(EpochChunks.heapBytes(trainRows, blockLength(train), chunkBlocks),
+                WorkerProcess.jvmOptions(EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks),
                     kernelOffHeapBytes(train));
             workerStarter = i ->
             {

@@ -87,7 +87,8 @@ class EpochChunksTest
         assertEquals(128, EpochChunks.blocksPerChunk(4096, 32));
         assertEquals(586, EpochChunks.blocksPerChunk(4096, 7), "rounded up: 4,102 samples");
         assertEquals(1, EpochChunks.blocksPerChunk(4096, 10_000));
-        assertEquals(Integer.BYTES * (2 * 4L + 2 * 32), EpochChunks.heapBytes(100, 32, 2));
+        assertEquals(Integer.BYTES * (2 * 4L + 2 * 32) + Long.BYTES * 2, EpochChunks.heapBytes(100, 32, 2),
+            "two ints a block, one a row of a chunk, one bit a row of the file");
     }
 
     /** Workers racing for the chunks of a mapped weight file each get distinct chunks, and all of them. */
