@@ -13,10 +13,13 @@ import java.util.concurrent.TimeoutException;
 /**
  * Writes the epochs' checkpoints on a thread of its own, so that their fsyncs (7-16 ms an epoch on the
  * development machine's disk) overlap the next epoch's training instead of delaying its release. At most one
- * write is in flight: an epoch that ends while the previous checkpoint is still being written skips its own,
- * and a resume then starts from the earlier one, as after a crash ({@link Checkpoint#write} is crash-safe: its
- * state file is renamed into place last). A write's failure fails the run at the next epoch's end or at
- * {@link #finish}.
+ * write is in flight, and a write is due only once {@value #INTERVAL_PER_WRITE} times as long as the last one
+ * took has passed since it started ({@link #due}): an epoch that ends sooner skips its own checkpoint, and a
+ * resume then starts from the earlier one, as after a crash ({@link Checkpoint#write} is crash-safe: its state
+ * file is renamed into place last). Why the spacing: a write's copies, fsyncs and journal commits take CPU time
+ * beside the workers, who have every core; at every epoch of 85 ms (two processes on two cores, the RCV1-shaped
+ * data) that cost the run 2-12 % of its samples/s. Epochs longer than that many writes are all checkpointed. A
+ * write's failure fails the run at the next epoch's end or at {@link #finish}.
  */
 final class CheckpointWriter implements AutoCloseable
 {
@@ -26,30 +29,71 @@ final class CheckpointWriter implements AutoCloseable
         thread.setDaemon(true);
         return thread;
     });
-    private Future<?> inFlight;
+    /** A write is due once this many times the last write's duration has passed since it started. */
+    static final int INTERVAL_PER_WRITE = 20;
 
-    /** Whether a new checkpoint would be written now: none is being written. */
+    private Future<?> inFlight;
+    /** When the last write started ({@link System#nanoTime}); meaningful once {@link #writes} is positive. */
+    private long lastStartNs;
+    /** How long the last finished write took, in nanoseconds. */
+    private volatile long lastWriteNs;
+    /** Whether the last write failed: its failure is then reported at the next epoch's end. */
+    private volatile boolean lastFailed;
+    private long writes;
+
+    /** Whether no checkpoint is being written. */
     synchronized boolean idle()
     {
         return inFlight == null || inFlight.isDone();
     }
 
     /**
+     * Whether a checkpoint is due at {@code nowNs} ({@link System#nanoTime}): none is being written, and none
+     * was written yet, or {@value #INTERVAL_PER_WRITE} times the last one's duration has passed since it started,
+     * or the last one failed (so that {@link #write} reports it at this epoch's end).
+     */
+    synchronized boolean due(final long nowNs)
+    {
+        if (!idle())
+        {
+            return false;
+        }
+        return writes == 0 || lastFailed || nowNs - lastStartNs >= INTERVAL_PER_WRITE * lastWriteNs;
+    }
+
+    /** How long the last finished write took, in nanoseconds (0 before the first). */
+    long lastWriteNs()
+    {
+        return lastWriteNs;
+    }
+
+    /**
      * Starts writing {@code checkpoint} into {@code runDir} (its arrays must not change afterwards); the caller
-     * checks {@link #idle} first. Throws the failure of the previous write, if it failed.
+     * checks {@link #due} first. Throws the failure of the previous write, if it failed.
      */
     synchronized void write(final Checkpoint checkpoint, final Path runDir) throws IOException, InterruptedException
     {
         finish();
+        lastFailed = false;
+        final long startNs = System.nanoTime();
+        lastStartNs = startNs;
+        writes++;
         inFlight = executor.submit(() ->
         {
             try
             {
                 checkpoint.write(runDir);
+                lastWriteNs = System.nanoTime() - startNs;
             }
             catch (final IOException ex)
             {
+                lastFailed = true;
                 throw new UncheckedIOException(ex);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                lastFailed = true;
+                throw ex;
             }
         });
     }

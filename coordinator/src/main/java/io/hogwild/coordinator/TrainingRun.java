@@ -717,7 +717,7 @@ public final class TrainingRun
                     break;
                 }
                 step *= settings.decay();
-                if (checkpoints.idle())
+                if (checkpoints.due(System.nanoTime()))
                 {
                     // Copies: the best weights' array is reused by a later best epoch while this one is written.
                     checkpoints.write(new Checkpoint(epoch, step, bestLoss, best.epoch(), best.trainLoss(),

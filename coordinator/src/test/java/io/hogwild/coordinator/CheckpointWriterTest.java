@@ -2,6 +2,7 @@ package io.hogwild.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,12 +48,32 @@ class CheckpointWriterTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void shouldThrowAFailedWriteAtTheNextCall() throws Exception
+    void shouldSpaceTheWritesByTwentyTimesTheLastOnesDuration() throws Exception
+    {
+        try (CheckpointWriter writer = new CheckpointWriter())
+        {
+            assertTrue(writer.due(System.nanoTime()), "the first checkpoint is due at once");
+            final long startNs = System.nanoTime();
+            writer.write(checkpoint(1, 1), dir);
+            writer.finish();
+            final long tookNs = writer.lastWriteNs();
+            assertTrue(tookNs > 0 && tookNs <= System.nanoTime() - startNs, "measured: " + tookNs);
+            final long spacingNs = CheckpointWriter.INTERVAL_PER_WRITE * tookNs;
+            assertFalse(writer.due(startNs + spacingNs / 2), "half the spacing after the write started");
+            assertTrue(writer.due(startNs + spacingNs + tookNs), "once the spacing has passed");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldThrowAFailedWriteAtTheNextCallAndMakeThatCallDue() throws Exception
     {
         final Path notADirectory = Files.writeString(dir.resolve("file"), "in the way");
         try (CheckpointWriter writer = new CheckpointWriter())
         {
             writer.write(checkpoint(1, 1), notADirectory);
+            writer.awaitQuietly(10_000);
+            assertTrue(writer.due(System.nanoTime()), "due at once, so that the run hears of the failure");
             final IOException ex = assertThrows(IOException.class, writer::finish);
             assertTrue(ex.getMessage().startsWith("cannot write the checkpoint"), ex.getMessage());
             writer.finish(); // reported once
