@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Writes the epochs' checkpoints on a thread of its own, so that their fsyncs (7-16 ms an epoch on the
  * development machine's disk) overlap the next epoch's training instead of delaying its release. At most one
- * write is in flight, and a write is due only once {@value #INTERVAL_PER_WRITE} times as long as the last one
- * took has passed since it started ({@link #due}): an epoch that ends sooner skips its own checkpoint, and a
+ * write is in flight, and a write is due only once {@value #INTERVAL_PER_WRITE} times as long as the fastest
+ * write so far took has passed since the last one started ({@link #due}; the fastest, since the first write,
+ * on a cold thread, took 2-3 times as long as the later ones): an epoch that ends sooner skips its own, and a
  * resume then starts from the earlier one, as after a crash ({@link Checkpoint#write} is crash-safe: its state
  * file is renamed into place last). Why the spacing: a write's copies, fsyncs and journal commits take CPU time
  * beside the workers, who have every core; at every epoch of 85 ms (two processes on two cores, the RCV1-shaped
@@ -35,8 +36,8 @@ final class CheckpointWriter implements AutoCloseable
     private Future<?> inFlight;
     /** When the last write started ({@link System#nanoTime}); meaningful once {@link #writes} is positive. */
     private long lastStartNs;
-    /** How long the last finished write took, in nanoseconds. */
-    private volatile long lastWriteNs;
+    /** How long the fastest successful write took, in nanoseconds (0 before the first). */
+    private volatile long fastestWriteNs;
     /** Whether the last write failed: its failure is then reported at the next epoch's end. */
     private volatile boolean lastFailed;
     private long writes;
@@ -49,8 +50,8 @@ final class CheckpointWriter implements AutoCloseable
 
     /**
      * Whether a checkpoint is due at {@code nowNs} ({@link System#nanoTime}): none is being written, and none
-     * was written yet, or {@value #INTERVAL_PER_WRITE} times the last one's duration has passed since it started,
-     * or the last one failed (so that {@link #write} reports it at this epoch's end).
+     * was written yet, or {@value #INTERVAL_PER_WRITE} times the fastest write's duration has passed since the
+     * last one started, or the last one failed (so that {@link #write} reports it at this epoch's end).
      */
     synchronized boolean due(final long nowNs)
     {
@@ -58,13 +59,13 @@ final class CheckpointWriter implements AutoCloseable
         {
             return false;
         }
-        return writes == 0 || lastFailed || nowNs - lastStartNs >= INTERVAL_PER_WRITE * lastWriteNs;
+        return writes == 0 || lastFailed || nowNs - lastStartNs >= INTERVAL_PER_WRITE * fastestWriteNs;
     }
 
-    /** How long the last finished write took, in nanoseconds (0 before the first). */
-    long lastWriteNs()
+    /** How long the fastest successful write took, in nanoseconds (0 before the first). */
+    long fastestWriteNs()
     {
-        return lastWriteNs;
+        return fastestWriteNs;
     }
 
     /**
@@ -83,7 +84,8 @@ final class CheckpointWriter implements AutoCloseable
             try
             {
                 checkpoint.write(runDir);
-                lastWriteNs = System.nanoTime() - startNs;
+                final long tookNs = System.nanoTime() - startNs;
+                fastestWriteNs = fastestWriteNs == 0 ? tookNs : Math.min(fastestWriteNs, tookNs);
             }
             catch (final IOException ex)
             {

@@ -48,19 +48,27 @@ class CheckpointWriterTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void shouldSpaceTheWritesByTwentyTimesTheLastOnesDuration() throws Exception
+    void shouldSpaceTheWritesByTwentyTimesTheFastestOnesDuration() throws Exception
     {
         try (CheckpointWriter writer = new CheckpointWriter())
         {
             assertTrue(writer.due(System.nanoTime()), "the first checkpoint is due at once");
-            final long startNs = System.nanoTime();
-            writer.write(checkpoint(1, 1), dir);
-            writer.finish();
-            final long tookNs = writer.lastWriteNs();
-            assertTrue(tookNs > 0 && tookNs <= System.nanoTime() - startNs, "measured: " + tookNs);
+            long fastestNs = Long.MAX_VALUE;
+            long startNs = 0;
+            long lastNs = 0; // the last write's call, which its own start falls within
+            for (int epoch = 1; epoch <= 3; epoch++)
+            {
+                startNs = System.nanoTime();
+                writer.write(checkpoint(epoch, epoch), dir);
+                writer.finish();
+                lastNs = System.nanoTime() - startNs;
+                fastestNs = Math.min(fastestNs, lastNs);
+            }
+            final long tookNs = writer.fastestWriteNs();
+            assertTrue(tookNs > 0 && tookNs <= fastestNs, "measured: " + tookNs + " ns, at most " + fastestNs);
             final long spacingNs = CheckpointWriter.INTERVAL_PER_WRITE * tookNs;
-            assertFalse(writer.due(startNs + spacingNs / 2), "half the spacing after the write started");
-            assertTrue(writer.due(startNs + spacingNs + tookNs), "once the spacing has passed");
+            assertFalse(writer.due(startNs + spacingNs / 2), "half the spacing after the last write started");
+            assertTrue(writer.due(startNs + lastNs + spacingNs), "once the spacing has passed");
         }
     }
 

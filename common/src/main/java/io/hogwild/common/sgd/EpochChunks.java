@@ -62,7 +62,7 @@ public final class EpochChunks
         this.blockLength = blockLength;
         this.blocksPerChunk = blocksPerChunk;
         final int rows = (int)data.rows();
-        this.heldOut = new long[(rows + Long.SIZE - 1) / Long.SIZE];
+        this.heldOut = new long[(int)((rows + Long.SIZE - 1L) / Long.SIZE)];
         long training = 0;
         for (int row = 0; row < rows; row++)
         {

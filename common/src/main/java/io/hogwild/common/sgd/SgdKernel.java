@@ -6,6 +6,7 @@ import static io.hogwild.common.data.DatasetLayout.ENTRY_LENGTH;
 import static io.hogwild.common.data.DatasetLayout.hotEntryIndex;
 import static io.hogwild.common.data.DatasetLayout.hotSlot;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 import io.hogwild.common.data.Dataset;
@@ -54,9 +55,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p><b>Hot features.</b> The dataset's hot features ({@link Dataset#hotFeatureCount}, those in at least
  * 1/128 of the rows) come first in every row, their entries naming a slot in the hot features rather than
- * the feature ({@link io.hogwild.common.data.DatasetLayout}). Where the weights are shared, the kernel walks a
- * row's hot entries and its other entries in two loops, and looks a hot entry's feature up in a small table
- * that stays in the core's first-level cache.
+ * the feature ({@link io.hogwild.common.data.DatasetLayout}). Where the weights are shared, a walk takes a hot
+ * entry's feature from a small table that stays in the core's first-level cache ({@link Dataset#featureAt});
+ * {@link #dot} walks a row's hot entries and its other entries in two loops instead.
  *
  * <p><b>Deferred updates</b> (lock-free only, {@link Deferral}). Stored to the shared weights at every
  * sample, a sample's updates pull cache lines away from the other workers' cores, whose next reads of
@@ -150,8 +151,10 @@ public final class SgdKernel
      */
     private final UnsafeBuffer copy;
     /**
-     * The address of the record of index 0 (feature 0) in {@link #copy}, which the walks read by address: an
-     * entry's record is {@code recordZero + 8 * index}, a hot one's before it. ({@link #copy} keeps the memory.)
+     * The address where the record of index 0 (feature 0) is, or with {@link Deferral#HOT} would be, in
+     * {@link #copy}, which the walks read by address: an entry's record is {@code recordZero + 8 * index}, a hot
+     * one's before it. ({@link #copy} keeps the memory while this kernel is reachable: {@link #train} and
+     * {@link #dot} end with a reachability fence.)
      */
     private final long recordZero;
     /**
@@ -239,9 +242,9 @@ public final class SgdKernel
         }
         this.hotRecords = hotFeatures.length;
         this.copiesCold = deferral == Deferral.ALL;
-        final int records = copyRecords(deferral, dimension, hotRecords);
-        this.copy = deferHotUpdates ? offHeap(records << RECORD_SHIFT) : null;
-        this.copyBase = deferHotUpdates ? offHeap(records * Float.BYTES) : null;
+        final long records = copyRecords(deferral, dimension, hotRecords);
+        this.copy = deferHotUpdates ? offHeap((int)(records << RECORD_SHIFT)) : null;
+        this.copyBase = deferHotUpdates ? offHeap((int)(records * Float.BYTES)) : null;
         this.recordZero = deferHotUpdates ? copy.addressOffset() + ((long)hotRecords << RECORD_SHIFT) : 0;
         if (copiesCold && coldStoreSamples < 1)
         {
@@ -271,9 +274,9 @@ public final class SgdKernel
     }
 
     /** The records of the private copy ({@link #copy}) of a kernel deferring {@code deferral}. */
-    private static int copyRecords(final Deferral deferral, final long dimension, final long hotFeatures)
+    private static long copyRecords(final Deferral deferral, final long dimension, final long hotFeatures)
     {
-        return (int)(deferral == Deferral.NONE ? 0 : deferral == Deferral.HOT ? hotFeatures : hotFeatures + dimension);
+        return deferral == Deferral.NONE ? 0 : deferral == Deferral.HOT ? hotFeatures : hotFeatures + dimension;
     }
 
     /** Zeroed memory off the Java heap (see the class comment for why not a byte array). */
@@ -351,6 +354,7 @@ public final class SgdKernel
         {
             storeCold();
         }
+        Reference.reachabilityFence(this); // the walks read the copy by address (see recordZero)
         return lossSum;
     }
 
@@ -605,6 +609,7 @@ public final class SgdKernel
             final long entry = sharedAddress + (long)i * ENTRY_LENGTH;
             sum += weights.getFloat(entryIndexAt(entry) << 2) * valueAt(entry);
         }
+        Reference.reachabilityFence(this);
         return sum;
     }
 
@@ -632,7 +637,7 @@ public final class SgdKernel
     }
 
     /**
-     * The entries {@code [from, end)}: plain loads and stores of the shared weights. ({@link Dataset#index}
+     * The entries {@code [from, end)}: plain loads and stores of the shared weights. ({@link Dataset#featureAt}
      * takes a hot entry's feature from its slot: one branch that changes once a row.)
      */
     private void updateShared(final long from, final long end, final float stepGradient, final float stepF)
