@@ -364,14 +364,28 @@ public final class SgdKernel
      */
     private void takeShrinks(final float stepF)
     {
-        final long firstRecord = recordZero - ((long)hotRecords << RECORD_SHIFT);
-        for (int r = 0, records = copy.capacity() >> RECORD_SHIFT; r < records; r++)
+        for (int slot = 0; slot < hotRecords; slot++)
         {
-            final int feature = r < hotRecords ? hotFeatures[hotRecords - 1 - r] : r - hotRecords;
-            UnsafeApi.putFloat(firstRecord + ((long)r << RECORD_SHIFT) + RECORD_SHRINK,
-                shrink(stepF, regularisation.getFloat(feature << 2)));
+            takeShrink(hotEntryIndex(slot), hotFeatures[slot], stepF);
+        }
+        for (int u = 0; copiesCold && u < dimension; u++)
+        {
+            takeShrink(u, u, stepF);
         }
         shrinkStep = stepF;
+    }
+
+    /** Writes into the record of index {@code index} the shrink at {@code stepF} of feature {@code feature}. */
+    private void takeShrink(final int index, final int feature, final float stepF)
+    {
+        UnsafeApi.putFloat(record(recordZero, index) + RECORD_SHRINK,
+            shrink(stepF, regularisation.getFloat(feature << 2)));
+    }
+
+    /** The address of the record of index {@code index} in a copy whose index 0 is at {@code recordZero}. */
+    private static long record(final long recordZero, final int index)
+    {
+        return recordZero + ((long)index << RECORD_SHIFT);
     }
 
     /**
@@ -411,7 +425,7 @@ public final class SgdKernel
     private void storeRecord(final int index, final int address)
     {
         final UnsafeBuffer weights = this.weights;
-        final long record = recordZero + ((long)index << RECORD_SHIFT);
+        final long record = record(recordZero, index);
         final int base = (index + hotRecords) << 2;
         final float copied = UnsafeApi.getFloat(record);
         final float stored = copyBase.getFloat(base);
@@ -533,7 +547,7 @@ public final class SgdKernel
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final long record = recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT);
+            final long record = record(recordZero, entryIndexAt(entry));
             final float w = UnsafeApi.getFloat(record);
             dot += w * valueAt(entry);
             final float updated = w - UnsafeApi.getFloat(record + RECORD_SHRINK) * w;
@@ -565,7 +579,7 @@ public final class SgdKernel
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final long record = recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT);
+            final long record = record(recordZero, entryIndexAt(entry));
             final float w = UnsafeApi.getFloat(record);
             final float updated = w - stepGradient * valueAt(entry);
             UnsafeApi.putFloat(record, updated);
@@ -590,7 +604,7 @@ public final class SgdKernel
             for (int i = 0, n = (int)(sharedFrom - start); i < n; i++)
             {
                 final long entry = startAddress + (long)i * ENTRY_LENGTH;
-                sum += UnsafeApi.getFloat(recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT)) * valueAt(entry);
+                sum += UnsafeApi.getFloat(record(recordZero, entryIndexAt(entry))) * valueAt(entry);
             }
         }
         else
@@ -627,7 +641,7 @@ public final class SgdKernel
         for (int i = 0, n = (int)(end - from); i < n; i++)
         {
             final long entry = fromAddress + (long)i * ENTRY_LENGTH;
-            final long record = recordZero + ((long)entryIndexAt(entry) << RECORD_SHIFT);
+            final long record = record(recordZero, entryIndexAt(entry));
             final float w = UnsafeApi.getFloat(record);
             final float shrink = wholeBatch ? UnsafeApi.getFloat(record + RECORD_SHRINK) :
                 shrink(stepF, regularisation.getFloat(data.featureAt(entry) << 2));
