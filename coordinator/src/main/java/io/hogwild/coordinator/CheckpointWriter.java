@@ -30,17 +30,18 @@ final class CheckpointWriter implements AutoCloseable
         thread.setDaemon(true);
         return thread;
     });
-    /** A write is due once this many times the last write's duration has passed since it started. */
+    /** A write is due once this many times the fastest write's duration has passed since the last one started. */
     static final int INTERVAL_PER_WRITE = 20;
 
     private Future<?> inFlight;
-    /** When the last write started ({@link System#nanoTime}); meaningful once {@link #writes} is positive. */
+    /** When the last write started ({@link System#nanoTime}); meaningful once {@link #started}. */
     private long lastStartNs;
     /** How long the fastest successful write took, in nanoseconds (0 before the first). */
     private volatile long fastestWriteNs;
     /** Whether the last write failed: its failure is then reported at the next epoch's end. */
     private volatile boolean lastFailed;
-    private long writes;
+    /** Whether a write was ever started. */
+    private boolean started;
 
     /** Whether no checkpoint is being written. */
     synchronized boolean idle()
@@ -59,7 +60,7 @@ final class CheckpointWriter implements AutoCloseable
         {
             return false;
         }
-        return writes == 0 || lastFailed || nowNs - lastStartNs >= INTERVAL_PER_WRITE * fastestWriteNs;
+        return !started || lastFailed || nowNs - lastStartNs >= INTERVAL_PER_WRITE * fastestWriteNs;
     }
 
     /** How long the fastest successful write took, in nanoseconds (0 before the first). */
@@ -78,7 +79,7 @@ final class CheckpointWriter implements AutoCloseable
         lastFailed = false;
         final long startNs = System.nanoTime();
         lastStartNs = startNs;
-        writes++;
+        started = true;
         inFlight = executor.submit(() ->
         {
             try
