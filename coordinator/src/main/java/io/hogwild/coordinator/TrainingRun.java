@@ -27,6 +27,7 @@ import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Evaluation;
 import io.hogwild.common.sgd.Regularisation;
+import io.hogwild.common.sgd.ScoredRows;
 import io.hogwild.common.sgd.SgdKernel;
 import io.hogwild.common.util.Json;
 import io.hogwild.common.util.StalenessWatch;
@@ -550,13 +551,15 @@ public final class TrainingRun
             {
                 workers.add(workerStarter.apply(i));
             }
+            // Read while the worker JVMs start, not while they wait for the first epoch.
+            final RowSets rowSets = readRowSets(train, test, trainRows);
             awaitAttached(file);
             final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
             log.accept(String.format(Locale.ROOT, "%d workers attached in %.2f s: pids %s", procs, startupSeconds,
                 workerPids()));
             file.runState(RunState.RUNNING);
 
-            final Map<String, Object> summary = epochs(file, train, test, runDir, trainRows, startupSeconds,
+            final Map<String, Object> summary = epochs(file, train, rowSets, runDir, trainRows, startupSeconds,
                 wallStartNs);
             stopWorkers(file);
             classArchive.publish();
@@ -587,31 +590,52 @@ public final class TrainingRun
         }
     }
 
-    private Map<String, Object> epochs(final WeightFile file, final Dataset train, final Dataset test,
+    /**
+     * What the coordinator reads of the data once, while the workers start: the rows each epoch's evaluation
+     * scores, and the training rows' non-zeros and mean squared norm (for {@code --lr auto}).
+     */
+    private record RowSets(ScoredRows validation, ScoredRows test, long nonzerosPerEpoch, double meanSquaredNorm)
+    {
+    }
+
+    private RowSets readRowSets(final Dataset train, final Dataset test, final long trainRows)
+    {
+        final int[] validationRows = DataSplit.validationRows(train, settings.seed(), settings.valFraction());
+        long nonzeros = 0;
+        double squaredNorms = 0;
+        int nextValidation = 0;
+        for (long row = 0; row < train.rows(); row++)
+        {
+            if (nextValidation < validationRows.length && validationRows[nextValidation] == row)
+            {
+                nextValidation++;
+                continue;
+            }
+            for (long k = train.rowStart(row); k < train.rowStart(row + 1); k++)
+            {
+                squaredNorms += (double)train.value(k) * train.value(k);
+            }
+            nonzeros += train.rowStart(row + 1) - train.rowStart(row);
+        }
+        // Copied once into the tables each epoch's evaluation scores (ScoredRows says why). Copying them on
+        // another core beside the pass above did not start the first epoch sooner on 2 cores: the worker JVMs
+        // start on them meanwhile.
+        return new RowSets(ScoredRows.of(train, validationRows), test == null ? null : ScoredRows.all(test), nonzeros,
+            squaredNorms / trainRows);
+    }
+
+    private Map<String, Object> epochs(final WeightFile file, final Dataset train, final RowSets rowSets,
         final Path runDir, final long trainRows, final double startupSeconds, final long wallStartNs)
         throws IOException, InterruptedException
     {
-        final long seed = settings.seed();
-        final double valFraction = settings.valFraction();
-        final Evaluation.RowFilter validationRows = row -> DataSplit.isValidation(train, seed, row, valFraction);
-        long nonzerosPerEpoch = 0;
-        double squaredNorms = 0;
-        for (long row = 0; row < train.rows(); row++)
-        {
-            if (!validationRows.test(row))
-            {
-                for (long k = train.rowStart(row); k < train.rowStart(row + 1); k++)
-                {
-                    squaredNorms += (double)train.value(k) * train.value(k);
-                }
-                nonzerosPerEpoch += train.rowStart(row + 1) - train.rowStart(row);
-            }
-        }
-        double step = resumeFrom != null ? resumeFrom.nextStep() : settings.firstStep(squaredNorms / trainRows);
+        final ScoredRows validationSet = rowSets.validation();
+        final ScoredRows testSet = rowSets.test();
+        final long nonzerosPerEpoch = rowSets.nonzerosPerEpoch();
+        double step = resumeFrom != null ? resumeFrom.nextStep() : settings.firstStep(rowSets.meanSquaredNorm());
         if (Double.isNaN(settings.lr()) && resumeFrom == null)
         {
             log.accept(String.format(Locale.ROOT, "--lr auto: first step %.4g (%.2g / mean squared row norm %.4g)",
-                step, Settings.AUTO_STEP_SCALE, squaredNorms / trainRows));
+                step, Settings.AUTO_STEP_SCALE, rowSets.meanSquaredNorm()));
         }
         double bestLoss = Double.POSITIVE_INFINITY;
         BestEpoch best = null;
@@ -637,8 +661,8 @@ public final class TrainingRun
             final List<String> previous = Files.readAllLines(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8);
             metricsKept.addAll(previous.subList(1, Math.min(previous.size(), epoch + 1)));
             trainLoss = from.trainLoss();
-            validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
-            testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
+            validation = Evaluation.of(validationSet, file.weights(), settings.loss(), file.dimension());
+            testing = testSet == null ? null : Evaluation.of(testSet, file.weights(), settings.loss(), train.dimension());
         }
         // The seconds column runs on across a resume: from the elapsed time the checkpoint recorded.
         final long trainStartNs = System.nanoTime() - (resumeFrom == null ? 0 : (long)(resumeFrom.elapsedSeconds() * 1e9));
@@ -680,8 +704,8 @@ public final class TrainingRun
                 }
                 file.epochCompleted(epoch, samplesTotal);
                 trainLoss = lossSum / samples;
-                validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
-                testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
+                validation = Evaluation.of(validationSet, file.weights(), settings.loss(), file.dimension());
+                testing = testSet == null ? null : Evaluation.of(testSet, file.weights(), settings.loss(), train.dimension());
                 final double samplesPerSecond = samples / epochSeconds;
                 checkFinite(file, epoch, trainLoss);
                 if (pssCoordinatorKb < 0)
@@ -734,8 +758,8 @@ public final class TrainingRun
             // Early stopping keeps the weights of the best validation loss, not the last, noisier ones.
             // The workers wait at the barrier: nothing else writes the weights now.
             file.putWeights(best.weights());
-            validation = Evaluation.of(train, validationRows, file.weights(), settings.loss());
-            testing = test == null ? null : Evaluation.of(test, row -> true, file.weights(), settings.loss(), train.dimension());
+            validation = Evaluation.of(validationSet, file.weights(), settings.loss(), file.dimension());
+            testing = testSet == null ? null : Evaluation.of(testSet, file.weights(), settings.loss(), train.dimension());
             trainLoss = best.trainLoss();
             log.accept(String.format(Locale.ROOT, "keeping the weights of epoch %d, the best validation loss (%.4f)",
                 best.epoch(), validation.meanLoss()));

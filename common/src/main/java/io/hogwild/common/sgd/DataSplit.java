@@ -1,5 +1,6 @@
 package io.hogwild.common.sgd;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import io.hogwild.common.data.Dataset;
@@ -47,6 +48,32 @@ public final class DataSplit
         }
         final long bits = mix(seed ^ 0x5DEECE66DL, sourceRow);
         return (bits >>> 11) * 0x1.0p-53 < validationFraction;
+    }
+
+    /**
+     * The rows of {@code data} held out for validation, ascending: what the coordinator scores after each
+     * epoch ({@link Evaluation#of}).
+     */
+    public static int[] validationRows(final Dataset data, final long seed, final double validationFraction)
+    {
+        if (data.rows() > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("more than 2^31 rows in " + data.path());
+        }
+        int[] rows = new int[0];
+        int count = 0;
+        for (int row = 0; row < data.rows(); row++)
+        {
+            if (isValidation(data, seed, row, validationFraction))
+            {
+                if (count == rows.length)
+                {
+                    rows = Arrays.copyOf(rows, Math.max(1024, 2 * count));
+                }
+                rows[count++] = row;
+            }
+        }
+        return Arrays.copyOf(rows, count);
     }
 
     /** Number of training rows (not held out) in {@code data}. */

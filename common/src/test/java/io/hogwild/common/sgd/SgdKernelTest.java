@@ -121,7 +121,7 @@ class SgdKernelTest
                 last = kernel.train(order, 0, order.length, 0.5 * Math.pow(0.9, epoch - 1)) / order.length;
                 first = epoch == 1 ? last : first;
             }
-            final Evaluation evaluation = Evaluation.of(data, row -> true, w, Loss.HINGE);
+            final Evaluation evaluation = Evaluation.of(data, w, Loss.HINGE);
             assertTrue(last < first, "progressive loss fell from " + first + " to " + last);
             assertTrue(evaluation.accuracy() > 0.9, "training accuracy " + evaluation.accuracy());
         }
