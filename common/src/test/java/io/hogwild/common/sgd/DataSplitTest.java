@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import io.hogwild.common.data.CsrChunk;
 import io.hogwild.common.data.Dataset;
@@ -23,6 +24,25 @@ class DataSplitTest
 {
     @TempDir
     Path dir;
+
+    @Test
+    void shouldListTheValidationRowsInOrderAndNoOther() throws IOException
+    {
+        final Path file = dir.resolve("v.hwd");
+        DatasetWriter.write(file, List.of(new SyntheticData(50, 5, 1).generate(3001, 2)), 50, SourceInfo.GENERATED);
+        try (Dataset data = Dataset.open(file))
+        {
+            for (final double fraction : new double[] {0, 0.2, 0.5})
+            {
+                final int[] listed = DataSplit.validationRows(data, 9, fraction);
+                final int[] tested = IntStream.range(0, 3001)
+                    .filter(row -> DataSplit.isValidation(data, 9, row, fraction)).toArray();
+                assertArrayEquals(tested, listed, "fraction " + fraction);
+                assertEquals(3001 - DataSplit.trainRows(data, 9, fraction), listed.length);
+            }
+            assertEquals(600, DataSplit.validationRows(data, 9, 0.2).length, 60);
+        }
+    }
 
     @Test
     void shouldDealEveryTrainingRowToExactlyOneWorker() throws IOException
