@@ -72,6 +72,8 @@ public final class TrainingRun
     /** PSS of the coordinator and of all worker processes after the first epoch, in KiB (-1: not measured). */
     private long pssCoordinatorKb = -1;
     private long pssWorkersKb = -1;
+    /** The coordinator's threads set behind the workers ({@link ThreadNice}); -1 until it is tried. */
+    private int nicedThreads = -1;
     /** Replacements started per slot, and when the last one started. */
     private final int[] restarts;
     private final long[] restartedAtNs;
@@ -749,6 +751,10 @@ public final class TrainingRun
                         best.weights() == null ? null : best.weights().clone(), trainLoss,
                         (System.nanoTime() - trainStartNs) / 1e9), runDir);
                 }
+                if (nicedThreads < 0)
+                {
+                    giveWayToWorkers();
+                }
             }
         }
         checkpoints.finish();
@@ -789,6 +795,7 @@ public final class TrainingRun
         summary.put("loss", settings.loss().cliName());
         summary.put("worker_pids", workerPids());
         summary.put("worker_restarts", java.util.Arrays.stream(restarts).sum());
+        summary.put("coordinator_threads_niced", Math.max(0, nicedThreads));
         summary.put("cores", Runtime.getRuntime().availableProcessors());
         summary.put("memory_pss_mb", pssCoordinatorKb < 0 ? null :
             EpochRecord.threeDecimals((pssCoordinatorKb + pssWorkersKb) / 1024.0));
@@ -1098,6 +1105,22 @@ public final class TrainingRun
         reapWorkers(file);
         file.force();
         checkpoints.awaitQuietly(10_000);
+    }
+
+    /**
+     * With worker processes, sets the coordinator's threads other than this one (which starts replacement
+     * workers, who inherit its nice value) behind the workers, once the first epoch's end has started the
+     * fork-join threads of the evaluation and the checkpoint writer ({@link ThreadNice}). With worker threads nothing: they share the JVM's
+     * compiler threads, which must not wait behind them.
+     */
+    private void giveWayToWorkers() throws InterruptedException
+    {
+        nicedThreads = threads() ? 0 : ThreadNice.renice(ThreadNice.otherThreads(), ThreadNice.COORDINATOR_NICENESS);
+        if (nicedThreads > 0)
+        {
+            log.accept(String.format(Locale.ROOT, "coordinator: %d threads besides the main one at nice %d, behind " +
+                "the workers", nicedThreads, ThreadNice.COORDINATOR_NICENESS));
+        }
     }
 
     /**
