@@ -1,5 +1,8 @@
 package io.hogwild.worker;
 
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.EpochChunks;
@@ -15,6 +18,7 @@ import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WorkerState;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One worker: the unit of work that a forked JVM's {@link WorkerMain} runs, and that a thread can run
@@ -35,6 +39,15 @@ public final class Worker
     public static final long COORDINATOR_CHECK_INTERVAL_MS = 500;
     /** A coordinator whose heartbeat has not moved for this long (by this worker's clock) is taken for dead. */
     public static final long COORDINATOR_TIMEOUT_MS = 5_000;
+    /**
+     * The most non-zeros a worker trains on weights of its own before its first epoch ({@link #warmUp}), about
+     * 65,000 rows of the RCV1-shaped data: without it, the JIT compiled the kernel inside the first epoch.
+     */
+    static final long WARM_UP_NON_ZEROS = 5_000_000;
+    /** Non-zeros of the warm-up between two looks at the epoch and the control words (at least one row). */
+    private static final long WARM_UP_PIECE_NON_ZEROS = 65_536;
+    /** The warm-up's step where the file holds none yet: its weights are dropped, only the code paths matter. */
+    private static final double WARM_UP_STEP = 0.1;
 
     /** Why {@link #run} returned. */
     public enum Outcome
@@ -48,6 +61,13 @@ public final class Worker
     private final WeightFile file;
     private final int index;
     private final SgdKernel kernel;
+    /** A kernel like {@link #kernel} on other weights: the warm-up's ({@link #warmUp}). */
+    private final Function<UnsafeBuffer, SgdKernel> kernelOn;
+    /** Samples of the warm-up, at most, and between two looks: {@link #WARM_UP_NON_ZEROS} in rows of this data. */
+    private final int warmUpSamples;
+    private final int warmUpPiece;
+    /** Samples the warm-up trained, set when it ends (-1 before). */
+    private volatile int warmedUp = -1;
     /** The file lock of {@code --sync filelock}, closed when the worker ends; else null. */
     private final WeightRegionFileLock fileLock;
     private final EpochChunks chunks;
@@ -87,8 +107,12 @@ public final class Worker
         final Deferral deferral = Deferral.of(sync, file.workerCount(), data);
         final int coldStoreSamples = Deferral.coldStoreSamplesInChunks(
             deferral.coldStoreSamples(file.workerCount(), data), chunks.maxRows());
-        this.kernel = new SgdKernel(data, file.weights(), file.regularisation(), file.loss(), file.batchSize(), sync,
-            guard, deferral, deferral.hotStoreSamples(file.workerCount()), coldStoreSamples);
+        this.kernelOn = weights -> new SgdKernel(data, weights, file.regularisation(), file.loss(), file.batchSize(),
+            sync, guard, deferral, deferral.hotStoreSamples(file.workerCount()), coldStoreSamples);
+        this.kernel = kernelOn.apply(file.weights());
+        final double nonZerosPerRow = Math.max(1.0, (double)data.nnz() / Math.max(1, data.rows()));
+        this.warmUpSamples = (int)Math.max(1, WARM_UP_NON_ZEROS / nonZerosPerRow);
+        this.warmUpPiece = (int)Math.max(1, Math.min(warmUpSamples, WARM_UP_PIECE_NON_ZEROS / nonZerosPerRow));
         // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
         // which the worker beats its heartbeat and obeys the stop command.
         this.pieceSamples = coldStoreSamples > 0 ? coldStoreSamples : EpochChunks.CHUNK_SAMPLES;
@@ -119,6 +143,7 @@ public final class Worker
         samplesDone = file.workerSamplesDone(index);
         try
         {
+            warmUp(epoch);
             while (true)
             {
                 final Outcome waited = awaitEpoch(epoch);
@@ -150,6 +175,54 @@ public final class Worker
                 fileLock.close();
             }
         }
+    }
+
+    /**
+     * Until {@code epoch} is released, and for at most {@link #WARM_UP_NON_ZEROS} non-zeros, trains the rows of
+     * the first chunks into weights of its own, which it then drops, so that the JIT has compiled the kernel
+     * before the epoch's clock starts instead of inside it. Not under the modes that lock (the warm-up must not
+     * take the run's locks); a worker that starts while its epoch runs (a replacement) goes straight to it.
+     */
+    private void warmUp(final long epoch)
+    {
+        final SyncMode sync = file.syncMode();
+        if (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK || file.epoch() >= epoch || chunks.count() == 0)
+        {
+            warmedUp = 0;
+            return;
+        }
+        final SgdKernel warm = kernelOn.apply(
+            new UnsafeBuffer(ByteBuffer.allocateDirect((int)file.dimension() * Float.BYTES)));
+        final double step = file.stepSize() > 0 ? file.stepSize() : WARM_UP_STEP;
+        chunks.shuffle(epoch);
+        int trained = 0;
+        try
+        {
+            for (int chunk = 0; trained < warmUpSamples; chunk = (chunk + 1) % chunks.count())
+            {
+                final int n = chunks.rows(chunk, rows);
+                for (int from = 0; from < n && trained < warmUpSamples; from += warmUpPiece)
+                {
+                    if (file.epoch() >= epoch || look() != null)
+                    {
+                        return;
+                    }
+                    final int to = Math.min(n, Math.min(from + warmUpPiece, from + warmUpSamples - trained));
+                    warm.train(rows, from, to, step);
+                    trained += to - from;
+                }
+            }
+        }
+        finally
+        {
+            warmedUp = trained;
+        }
+    }
+
+    /** Samples the warm-up before the first epoch trained, once it has ended; -1 before ({@link #warmUp}). */
+    int warmedUpSamples()
+    {
+        return warmedUp;
     }
 
     /** Waits for the release of {@code epoch}; returns null when released, else why to stop. */

@@ -76,7 +76,15 @@ class WorkerTest
             {
                 await(() -> file.workerState(1) == WorkerState.WAITING, 10_000, "the worker to attach");
                 assertEquals(ProcessHandle.current().pid(), file.workerPid(1));
+                // Its warm-up trains weights of its own: the run's weights and counts stay as they are.
+                await(() -> worker.warmedUpSamples() >= 0, 10_000, "the warm-up to end");
+                assertTrue(worker.warmedUpSamples() > 0, "the warm-up trained");
+                for (int u = 0; u < 200; u++)
+                {
+                    assertEquals(0f, file.weights().getFloat(u * Float.BYTES), "weight " + u + " before epoch 1");
+                }
                 assertEquals(0, file.workerSamplesDone(1), "nothing is trained before an epoch is released");
+                assertEquals(0, file.workerEpochLossSum(1));
 
                 file.releaseEpoch(1, 0.5);
                 await(() -> file.workerEpochReached(1) == 1, 10_000, "epoch 1 at the barrier");
