@@ -17,21 +17,39 @@ import java.util.stream.Stream;
  * The scheduler hands a waking thread the core of a worker at once. A `perf sched` trace of two processes
  * on two cores had the coordinator's threads holding a worker's core 2-8 % of an epoch. Behind the workers
  * (a higher nice value), those threads wait for a free core: the evaluation between epochs, when the
- * workers wait, or a worker's own pauses. Two processes' epochs ran 1.02x faster (median of six
- * alternating rounds, docs/performance.md). A thread may always lower its own priority; raising it back
- * needs a privilege, which is why the thread that starts workers keeps its own: a child inherits the nice
- * value of the thread that forked it.
+ * workers wait, or a worker's own pauses. Two processes' steady epochs ran 1.01x as fast (median of five
+ * alternating rounds; 1.02x, of six, when reniced from outside; docs/performance.md): small, at the edge
+ * of what this 2-core VM can resolve. A thread may always lower its own priority; raising it back needs a
+ * privilege, which is why the thread that starts workers keeps its own: a child inherits the nice value of
+ * the thread that forked it. Threads started later inherit their starter's value: the fork-join pool's,
+ * retired after a minute idle and started again by the main thread, are then back at the main thread's.
  *
- * <p>Java has no call for a thread's nice value: it is set through {@code renice(1)} (util-linux, or
- * busybox) and read from {@code /proc/self/task/TID/stat}. Where either is missing this does nothing.
+ * <p>Only a JVM that is a coordinator and nothing else does it ({@link #enable}, from the command line's
+ * {@code main}): a JVM that runs training in-process among other work (the tests) keeps its threads as
+ * they are. Java has no call for a thread's nice value: it is set through {@code renice(1)} (util-linux,
+ * or busybox) and read from {@code /proc/self/task/TID/stat}. Where either is missing this does nothing.
  */
-final class ThreadNice
+public final class ThreadNice
 {
-    /** The nice value the coordinator's other threads take while worker processes train. */
+    /** How much nicer than the main thread the coordinator's other threads are while worker processes train. */
     static final int COORDINATOR_NICENESS = 10;
+
+    private static volatile boolean enabled;
 
     private ThreadNice()
     {
+    }
+
+    /** Lets this JVM's training runs set their other threads behind the workers (the command line's main). */
+    public static void enable()
+    {
+        enabled = true;
+    }
+
+    /** True once {@link #enable} was called. */
+    static boolean enabled()
+    {
+        return enabled;
     }
 
     /** The calling thread's id in the kernel, or -1 off Linux. */
@@ -72,17 +90,36 @@ final class ThreadNice
     /** Thread {@code tid}'s nice value (of this process), or {@link Integer#MIN_VALUE} if it cannot be read. */
     static int niceOf(final long tid)
     {
+        return niceIn(Path.of("/proc/self/task/" + tid + "/stat"));
+    }
+
+    /** The nice value in a {@code stat} file of proc(5) (a process's or a thread's), or {@link Integer#MIN_VALUE}. */
+    static int niceIn(final Path stat)
+    {
         try
         {
-            final String stat = Files.readString(Path.of("/proc/self/task/" + tid + "/stat"), StandardCharsets.US_ASCII);
+            final String text = Files.readString(stat, StandardCharsets.US_ASCII);
             // The command name, in parentheses, may hold spaces: fields count from after its closing one.
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            final String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
             return Integer.parseInt(fields[16]); // field 19 of proc(5): the fields here start at the 3rd, the state
         }
         catch (final IOException | RuntimeException ex)
         {
             return Integer.MIN_VALUE;
         }
+    }
+
+    /** True when {@code program} is an executable file in a directory of the PATH. */
+    static boolean onPath(final String program)
+    {
+        for (final String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -99,8 +136,11 @@ final class ThreadNice
         tids.forEach(tid -> command.add(Long.toString(tid)));
         try
         {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            // util-linux's renice takes -n as the value to set, unless POSIXLY_CORRECT makes it an increment.
+            builder.environment().remove("POSIXLY_CORRECT");
+            final Process process = builder.start();
             if (!process.waitFor(10, TimeUnit.SECONDS))
             {
                 process.destroyForcibly();

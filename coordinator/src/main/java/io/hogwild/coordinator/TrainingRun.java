@@ -619,11 +619,14 @@ public final class TrainingRun
             }
             nonzeros += train.rowStart(row + 1) - train.rowStart(row);
         }
-        // Copied once into the tables each epoch's evaluation scores (ScoredRows says why). Copying them on
-        // another core beside the pass above did not start the first epoch sooner on 2 cores: the worker JVMs
-        // start on them meanwhile.
-        return new RowSets(ScoredRows.of(train, validationRows), test == null ? null : ScoredRows.all(test), nonzeros,
-            squaredNorms / trainRows);
+        // Copied once into the tables each epoch's evaluation scores (ScoredRows says why), within one budget
+        // for both that leaves room for the weights the coordinator keeps (best epoch, checkpoint, its clone).
+        // Copying them on another core beside the pass above did not start the first epoch sooner on 2 cores:
+        // the worker JVMs start on them meanwhile.
+        final long budget = ScoredRows.copyBudget(3L * Float.BYTES * train.dimension());
+        final ScoredRows validation = ScoredRows.of(train, validationRows, budget);
+        final ScoredRows testing = test == null ? null : ScoredRows.of(test, null, budget - validation.copyBytes());
+        return new RowSets(validation, testing, nonzeros, squaredNorms / trainRows);
     }
 
     private Map<String, Object> epochs(final WeightFile file, final Dataset train, final RowSets rowSets,
@@ -751,7 +754,7 @@ public final class TrainingRun
                         best.weights() == null ? null : best.weights().clone(), trainLoss,
                         (System.nanoTime() - trainStartNs) / 1e9), runDir);
                 }
-                if (nicedThreads < 0)
+                if (nicedThreads < 0 && epoch < settings.epochs())
                 {
                     giveWayToWorkers();
                 }
@@ -1108,18 +1111,25 @@ public final class TrainingRun
     }
 
     /**
-     * With worker processes, sets the coordinator's threads other than this one (which starts replacement
-     * workers, who inherit its nice value) behind the workers, once the first epoch's end has started the
+     * With worker processes, in a coordinator's JVM ({@link ThreadNice#enable}), sets the coordinator's threads
+     * other than this one (which starts replacement workers, who inherit its nice value) 10 nicer than it, once the first epoch's end has started the
      * fork-join threads of the evaluation and the checkpoint writer ({@link ThreadNice}). With worker threads nothing: they share the JVM's
      * compiler threads, which must not wait behind them.
      */
     private void giveWayToWorkers() throws InterruptedException
     {
-        nicedThreads = threads() ? 0 : ThreadNice.renice(ThreadNice.otherThreads(), ThreadNice.COORDINATOR_NICENESS);
+        final int mainNice = ThreadNice.niceOf(ThreadNice.currentTid());
+        if (threads() || !ThreadNice.enabled() || mainNice == Integer.MIN_VALUE)
+        {
+            nicedThreads = 0;
+            return;
+        }
+        final int niceness = Math.min(19, mainNice + ThreadNice.COORDINATOR_NICENESS);
+        nicedThreads = ThreadNice.renice(ThreadNice.otherThreads(), niceness);
         if (nicedThreads > 0)
         {
             log.accept(String.format(Locale.ROOT, "coordinator: %d threads besides the main one at nice %d, behind " +
-                "the workers", nicedThreads, ThreadNice.COORDINATOR_NICENESS));
+                "the workers", nicedThreads, niceness));
         }
     }
 

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +21,7 @@ class ThreadNiceTest
     void shouldSetAnotherThreadBehindWhileTheCallerAndTheProcessesItStartsKeepTheirs() throws Exception
     {
         assumeTrue(ThreadNice.currentTid() > 0, "no /proc/thread-self (not Linux): threads have no nice value of their own");
-        assumeTrue(onPath("renice"), "no renice on the PATH: the coordinator leaves its threads as they are");
+        assumeTrue(ThreadNice.onPath("renice"), "no renice on the PATH: the coordinator leaves its threads as they are");
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicLong otherTid = new AtomicLong(-1);
@@ -57,7 +54,7 @@ class ThreadNiceTest
             assertEquals(callerNice, ThreadNice.niceOf(self), "the caller keeps its nice value");
             // A worker started now by the caller inherits the caller's nice value, not the other threads'.
             child = new ProcessBuilder("sleep", "30").start();
-            assertEquals(callerNice, niceOfProcess(child.pid()));
+            assertEquals(callerNice, ThreadNice.niceIn(Path.of("/proc/" + child.pid() + "/stat")));
         }
         finally
         {
@@ -70,21 +67,5 @@ class ThreadNiceTest
         }
     }
 
-    private static boolean onPath(final String program)
-    {
-        for (final String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        {
-            if (Files.isExecutable(Path.of(dir, program)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    private static int niceOfProcess(final long pid) throws Exception
-    {
-        final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
-        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
-    }
 }

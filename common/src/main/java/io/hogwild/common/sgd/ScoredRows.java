@@ -7,8 +7,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The rows that an {@link Evaluation} scores, read once where they can be read fastest: copied out of their
  * dataset into one contiguous table of features (hot slots resolved) and values when the copy is small
  * enough, else read in place. The validation rows are a tenth of a training file, one row every few KiB:
- * scored in place they cost 2.3x as much as as many consecutive rows (17 ms against 7.5 ms a pass on the
- * RCV1-shaped data on 2 cores, every epoch), where the copy costs one such pass and 8 bytes an entry.
+ * scored in place they cost 2.3x as much as the same number of consecutive rows (17 ms against 7.5 ms a pass
+ * on the RCV1-shaped data on 2 cores, every epoch) and 3.5x as much as the copy (4.9-5.7 ms), which costs
+ * one such pass and 8 bytes an entry.
  */
 public final class ScoredRows
 {
@@ -44,16 +45,25 @@ public final class ScoredRows
     }
 
     /**
-     * Rows {@code rows} of {@code data} (ascending row numbers; null for every row), copied when the copy
-     * takes at most {@value #MAX_COPY_BYTES} bytes and a quarter of this JVM's heap.
+     * The bytes that the copies of a JVM may take together: {@value #MAX_COPY_BYTES}, and at most a quarter of
+     * its heap less {@code reservedBytes} (what else the caller keeps on the heap that grows with the data).
      */
-    public static ScoredRows of(final Dataset data, final int[] rows)
+    public static long copyBudget(final long reservedBytes)
     {
-        return of(data, rows, Math.min(MAX_COPY_BYTES, Runtime.getRuntime().maxMemory() / 4));
+        return Math.max(0, Math.min(MAX_COPY_BYTES, Runtime.getRuntime().maxMemory() / 4 - reservedBytes));
     }
 
-    /** {@link #of(Dataset, int[])} with a copy of at most {@code maxCopyBytes} bytes. */
-    static ScoredRows of(final Dataset data, final int[] rows, final long maxCopyBytes)
+    /** Rows {@code rows} of {@code data} (ascending; null for every row), copied within {@link #copyBudget}(0). */
+    public static ScoredRows of(final Dataset data, final int[] rows)
+    {
+        return of(data, rows, copyBudget(0));
+    }
+
+    /**
+     * Rows {@code rows} of {@code data} (ascending row numbers; null for every row), copied when the copy
+     * takes at most {@code maxCopyBytes} bytes and the heap has room for it, else read in place.
+     */
+    public static ScoredRows of(final Dataset data, final int[] rows, final long maxCopyBytes)
     {
         final long count = rows == null ? data.rows() : rows.length;
         long entries = 0;
@@ -67,10 +77,22 @@ public final class ScoredRows
         {
             return new ScoredRows(data, rows, count, null, null, null, null);
         }
-        final int[] starts = new int[(int)count + 1];
-        final int[] features = new int[(int)entries];
-        final float[] values = new float[(int)entries];
-        final byte[] labels = new byte[(int)count];
+        final int[] starts;
+        final int[] features;
+        final float[] values;
+        final byte[] labels;
+        try
+        {
+            starts = new int[(int)count + 1];
+            features = new int[(int)entries];
+            values = new float[(int)entries];
+            labels = new byte[(int)count];
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // The copy is a speed-up: without room for it the rows are scored where they lie.
+            return new ScoredRows(data, rows, count, null, null, null, null);
+        }
         int next = 0;
         for (int i = 0; i < count; i++)
         {
@@ -91,6 +113,13 @@ public final class ScoredRows
     public long count()
     {
         return count;
+    }
+
+    /** Bytes of the copy on the heap; 0 when the rows are read in place. */
+    public long copyBytes()
+    {
+        return starts == null ? 0 : (long)features.length * (Integer.BYTES + Float.BYTES) +
+            (long)labels.length * (Integer.BYTES + 1);
     }
 
     /** True when the rows were copied, false when they are read in place. */

@@ -10,6 +10,7 @@ import io.hogwild.common.data.LibsvmFormatException;
 import io.hogwild.common.settings.SettingsException;
 import io.hogwild.common.weights.WeightFileException;
 import io.hogwild.coordinator.RunFailedException;
+import io.hogwild.coordinator.ThreadNice;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -52,6 +53,8 @@ public final class HogwildCli implements Runnable
     public static void main(final String[] args)
     {
         ParentWatch.start();
+        // This JVM is a coordinator and nothing else: its training runs may set their threads behind the workers.
+        ThreadNice.enable();
         System.exit(execute(args));
     }
 
