@@ -884,21 +884,22 @@ public final class TrainingRun
         final long trainRows, final double lastValidationLoss) throws InterruptedException
     {
         final BarrierWait wait = new BarrierWait();
+        final int cores = Runtime.getRuntime().availableProcessors();
         while (true)
         {
-            boolean all = true;
+            int training = 0;
             long done = 0;
             for (final WorkerHandle worker : workers)
             {
                 final int i = worker.index();
                 if (file.workerEpochReached(i) < epoch)
                 {
-                    all = false;
+                    training++;
                     checkAlive(worker, epoch);
                 }
                 done += file.workerSamplesDone(i);
             }
-            if (all)
+            if (training == 0)
             {
                 return;
             }
@@ -909,8 +910,8 @@ public final class TrainingRun
                     (done - doneBefore) / seconds, lastValidationLoss);
             }
             // Few looks an epoch: the coordinator needs no core of its own while workers train.
-            java.util.concurrent.locks.LockSupport.parkNanos(
-                wait.nextParkNs(System.nanoTime() - startNs, done - doneBefore, trainRows));
+            java.util.concurrent.locks.LockSupport.parkNanos(wait.nextParkNs(System.nanoTime() - startNs,
+                done - doneBefore, trainRows, training < workers.size() && training < cores));
         }
     }
 

@@ -73,4 +73,14 @@ class BarrierWaitTest
         assertTrue(looks < 40, looks + " looks");
         assertTrue(now - epochNs <= chunkNs, "the end seen " + (now - epochNs) + " ns late");
     }
+
+    @Test
+    void shouldLookOftenOnceAWorkerHasArrivedAndFreedItsCore()
+    {
+        // Half the samples in 40 ms: 20 ms while every worker trains, 50 us once one has arrived.
+        assertEquals(20_000_000, new BarrierWait().nextParkNs(40_000_000, 500, 1_000, false));
+        assertEquals(BarrierWait.FREE_CORE_PARK_NS, new BarrierWait().nextParkNs(40_000_000, 500, 1_000, true));
+        // Never longer than it would be otherwise.
+        assertEquals(BarrierWait.MIN_PARK_NS, new BarrierWait().nextParkNs(0, 0, 1_000, true));
+    }
 }
