@@ -41,6 +41,15 @@ final class BarrierWait
         return coreFreed ? Math.min(park, FREE_CORE_PARK_NS) : park;
     }
 
+    /**
+     * True when a look takes no worker's core: a worker has arrived (its core is its own no longer) and fewer
+     * workers train than there are cores.
+     */
+    static boolean coreFreed(final int training, final int workers, final int cores)
+    {
+        return training < workers && training < cores;
+    }
+
     /** {@link #nextParkNs(long, long, long, boolean)} while every worker trains, or no core is free. */
     long nextParkNs(final long elapsedNs, final long done, final long total)
     {

@@ -132,15 +132,14 @@ public final class ThreadNice
         {
             return 0;
         }
-        final List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(niceness), "-p"));
+        // The bare value, not -n: busybox's renice takes -n as an increment, util-linux's (under POSIXLY_CORRECT)
+        // too; both set the bare value as it is.
+        final List<String> command = new ArrayList<>(List.of("renice", Integer.toString(niceness), "-p"));
         tids.forEach(tid -> command.add(Long.toString(tid)));
         try
         {
-            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            // util-linux's renice takes -n as the value to set, unless POSIXLY_CORRECT makes it an increment.
-            builder.environment().remove("POSIXLY_CORRECT");
-            final Process process = builder.start();
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(10, TimeUnit.SECONDS))
             {
                 process.destroyForcibly();

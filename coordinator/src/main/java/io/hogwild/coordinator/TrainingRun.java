@@ -36,6 +36,7 @@ import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WeightFileLayout;
 import io.hogwild.common.weights.WorkerState;
+import io.hogwild.worker.Worker;
 
 /**
  * One training run with worker processes: it resolves the data (converting LIBSVM text once), creates
@@ -293,6 +294,12 @@ public final class TrainingRun
         return SgdKernel.offHeapBytes(deferral(train), train.dimension(), train.hotFeatureCount());
     }
 
+    /** What each worker's warm-up allocates off the heap before the first epoch ({@link Worker#warmUpDirectBytes}). */
+    private long warmUpBytes(final Dataset train)
+    {
+        return Worker.warmUpDirectBytes(train.dimension(), kernelOffHeapBytes(train));
+    }
+
     /** What this run's workers defer ({@link Deferral#of}). */
     private Deferral deferral(final Dataset train)
     {
@@ -313,7 +320,8 @@ public final class TrainingRun
         }
         final int procs = workerCount();
         final long perWorkerMb = WorkerProcess.footprintMb(
-            EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)), kernelOffHeapBytes(train));
+            EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)), kernelOffHeapBytes(train),
+            warmUpBytes(train));
         final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension,
             EpochChunks.count(train.rows(), blockLength(train), chunkBlocks(train)))) >> 20;
         final long neededMb = procs * perWorkerMb + sharedMb;
@@ -531,7 +539,7 @@ public final class TrainingRun
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() :
                 WorkerProcess.jvmOptions(EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks),
-                    kernelOffHeapBytes(train));
+                    kernelOffHeapBytes(train), warmUpBytes(train));
             workerStarter = i ->
             {
                 try
@@ -554,7 +562,7 @@ public final class TrainingRun
                 workers.add(workerStarter.apply(i));
             }
             // Read while the worker JVMs start, not while they wait for the first epoch.
-            final RowSets rowSets = readRowSets(train, test, trainRows);
+            final RowSets rowSets = readRowSets(train, test, trainRows, dimension);
             awaitAttached(file);
             final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
             log.accept(String.format(Locale.ROOT, "%d workers attached in %.2f s: pids %s", procs, startupSeconds,
@@ -600,7 +608,7 @@ public final class TrainingRun
     {
     }
 
-    private RowSets readRowSets(final Dataset train, final Dataset test, final long trainRows)
+    private RowSets readRowSets(final Dataset train, final Dataset test, final long trainRows, final long dimension)
     {
         final int[] validationRows = DataSplit.validationRows(train, settings.seed(), settings.valFraction());
         long nonzeros = 0;
@@ -620,10 +628,10 @@ public final class TrainingRun
             nonzeros += train.rowStart(row + 1) - train.rowStart(row);
         }
         // Copied once into the tables each epoch's evaluation scores (ScoredRows says why), within one budget
-        // for both that leaves room for the weights the coordinator keeps (best epoch, checkpoint, its clone).
-        // Copying them on another core beside the pass above did not start the first epoch sooner on 2 cores:
-        // the worker JVMs start on them meanwhile.
-        final long budget = ScoredRows.copyBudget(3L * Float.BYTES * train.dimension());
+        // for both that leaves room for the weights the coordinator keeps at most at once (the best epoch's, a
+        // checkpoint's two, and a checkpoint write's buffer). Copying them on another core beside the pass
+        // above did not start the first epoch sooner on 2 cores: the worker JVMs start on them meanwhile.
+        final long budget = ScoredRows.copyBudget(4L * Float.BYTES * dimension);
         final ScoredRows validation = ScoredRows.of(train, validationRows, budget);
         final ScoredRows testing = test == null ? null : ScoredRows.of(test, null, budget - validation.copyBytes());
         return new RowSets(validation, testing, nonzeros, squaredNorms / trainRows);
@@ -911,7 +919,7 @@ public final class TrainingRun
             }
             // Few looks an epoch: the coordinator needs no core of its own while workers train.
             java.util.concurrent.locks.LockSupport.parkNanos(wait.nextParkNs(System.nanoTime() - startNs,
-                done - doneBefore, trainRows, training < workers.size() && training < cores));
+                done - doneBefore, trainRows, BarrierWait.coreFreed(training, workers.size(), cores)));
         }
     }
 

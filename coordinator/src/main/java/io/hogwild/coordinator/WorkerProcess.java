@@ -47,12 +47,12 @@ public final class WorkerProcess implements WorkerHandle
 
     /**
      * The direct memory a worker whose kernel's copies take {@code kernelBytes} off the heap
-     * ({@code SgdKernel.offHeapBytes}) may allocate, in MiB: those copies and room for the JDK's own buffers,
-     * and never less than the JVM's default, its heap.
+     * ({@code SgdKernel.offHeapBytes}) and whose warm-up takes {@code warmUpBytes} ({@code Worker.warmUpDirectBytes})
+     * may allocate, in MiB: those and room for the JDK's own buffers, and never less than the JVM's default, its heap.
      */
-    static long directMb(final long tableBytes, final long kernelBytes)
+    static long directMb(final long tableBytes, final long kernelBytes, final long warmUpBytes)
     {
-        return Math.max(heapMb(tableBytes), kernelMb(kernelBytes) + DIRECT_ROOM_MB);
+        return Math.max(heapMb(tableBytes), kernelMb(kernelBytes) + kernelMb(warmUpBytes) + DIRECT_ROOM_MB);
     }
 
     /** A kernel's off-heap copies of {@code kernelBytes}, in whole MiB, rounded up. */
@@ -66,25 +66,25 @@ public final class WorkerProcess implements WorkerHandle
 
     /**
      * The most memory one worker JVM may take, in MiB: its heap, what it takes besides (metaspace, code cache,
-     * stacks) and its kernel's private copies of the weights ({@code kernelBytes}); the mapped data and weights
-     * are shared and not counted.
+     * stacks), its kernel's private copies of the weights ({@code kernelBytes}) and, before the first epoch,
+     * its warm-up's ({@code warmUpBytes}); the mapped data and weights are shared and not counted.
      */
-    public static long footprintMb(final long tableBytes, final long kernelBytes)
+    public static long footprintMb(final long tableBytes, final long kernelBytes, final long warmUpBytes)
     {
-        return heapMb(tableBytes) + NON_HEAP_MB + kernelMb(kernelBytes);
+        return heapMb(tableBytes) + NON_HEAP_MB + kernelMb(kernelBytes) + kernelMb(warmUpBytes);
     }
 
     /**
-     * The JVM options of a worker whose tables of rows take {@code tableBytes} and whose kernel's copies take
-     * {@code kernelBytes} off the heap.
+     * The JVM options of a worker whose tables of rows take {@code tableBytes}, and whose kernel's copies and
+     * warm-up take {@code kernelBytes} and {@code warmUpBytes} off the heap.
      */
-    public static List<String> jvmOptions(final long tableBytes, final long kernelBytes)
+    public static List<String> jvmOptions(final long tableBytes, final long kernelBytes, final long warmUpBytes)
     {
         final List<String> options = new ArrayList<>(JvmFlags.flags());
         final long heapMb = heapMb(tableBytes);
         options.add("-Xms16m");
         options.add("-Xmx" + heapMb + "m");
-        options.add("-XX:MaxDirectMemorySize=" + directMb(tableBytes, kernelBytes) + "m");
+        options.add("-XX:MaxDirectMemorySize=" + directMb(tableBytes, kernelBytes, warmUpBytes) + "m");
         options.add("-XX:+UseSerialGC");
         options.addAll(JvmFlags.runFlags());
         return options;

@@ -1,6 +1,7 @@
 package io.hogwild.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,14 @@ class BarrierWaitTest
         assertEquals(BarrierWait.FREE_CORE_PARK_NS, new BarrierWait().nextParkNs(40_000_000, 500, 1_000, true));
         // Never longer than it would be otherwise.
         assertEquals(BarrierWait.MIN_PARK_NS, new BarrierWait().nextParkNs(0, 0, 1_000, true));
+        // Two workers on two cores: free once one has arrived.
+        assertFalse(BarrierWait.coreFreed(2, 2, 2));
+        assertTrue(BarrierWait.coreFreed(1, 2, 2));
+        // Eight on two cores: only once no more than one trains.
+        assertFalse(BarrierWait.coreFreed(7, 8, 2));
+        assertFalse(BarrierWait.coreFreed(2, 8, 2));
+        assertTrue(BarrierWait.coreFreed(1, 8, 2));
+        // One worker: its core is never free while it trains (and the other's always was).
+        assertFalse(BarrierWait.coreFreed(1, 1, 2));
     }
 }

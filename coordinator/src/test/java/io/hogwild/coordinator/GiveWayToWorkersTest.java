@@ -18,9 +18,11 @@ import java.util.stream.Stream;
 import io.hogwild.common.weights.WeightFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A coordinator JVM started as a user starts it sets its other threads behind its worker processes. */
+@ExtendWith(IsolatedRuns.class)
 class GiveWayToWorkersTest
 {
     @TempDir

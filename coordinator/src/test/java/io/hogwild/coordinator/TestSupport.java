@@ -181,11 +181,16 @@ final class TestSupport
     static Process startChildCoordinatorOn(final Path log, final String classPath, final String... args)
         throws IOException
     {
+        final String cache = System.getProperty(io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY);
+        if (cache == null)
+        {
+            // Without it the child would cache its datasets in a directory named "null" where the tests run.
+            throw new IllegalStateException("a test that starts a coordinator runs under @ExtendWith(IsolatedRuns.class)");
+        }
         final List<String> command = new java.util.ArrayList<>();
         command.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(io.hogwild.common.util.JvmFlags.flags());
-        command.add("-D" + io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY + "=" +
-            System.getProperty(io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY));
+        command.add("-D" + io.hogwild.common.data.DatasetCache.CACHE_DIR_PROPERTY + "=" + cache);
         command.addAll(List.of("-cp", classPath, HogwildCli.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

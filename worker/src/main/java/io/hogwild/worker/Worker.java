@@ -14,8 +14,10 @@ import io.hogwild.common.sync.WaitCheck;
 import io.hogwild.common.sync.WeightRegionFileLock;
 import io.hogwild.common.util.StalenessWatch;
 import io.hogwild.common.weights.Command;
+import io.hogwild.common.weights.RunState;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WorkerState;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -46,6 +48,11 @@ public final class Worker
     static final long WARM_UP_NON_ZEROS = 5_000_000;
     /** Non-zeros of the warm-up between two looks at the epoch and the control words (at least one row). */
     private static final long WARM_UP_PIECE_NON_ZEROS = 65_536;
+    /**
+     * The most memory off the heap that the warm-up takes (its weights and its kernel's copies, freed after
+     * it): a model wider than about 4 M features starts without a warm-up.
+     */
+    static final long WARM_UP_MAX_DIRECT_BYTES = 64L << 20;
     /** The warm-up's step where the file holds none yet: its weights are dropped, only the code paths matter. */
     private static final double WARM_UP_STEP = 0.1;
 
@@ -63,6 +70,8 @@ public final class Worker
     private final SgdKernel kernel;
     /** A kernel like {@link #kernel} on other weights: the warm-up's ({@link #warmUp}). */
     private final Function<UnsafeBuffer, SgdKernel> kernelOn;
+    /** Bytes of the warm-up's weights; 0 where it would take too much memory ({@link #warmUpDirectBytes}). */
+    private final int warmUpWeightBytes;
     /** Samples of the warm-up, at most, and between two looks: {@link #WARM_UP_NON_ZEROS} in rows of this data. */
     private final int warmUpSamples;
     private final int warmUpPiece;
@@ -110,6 +119,9 @@ public final class Worker
         this.kernelOn = weights -> new SgdKernel(data, weights, file.regularisation(), file.loss(), file.batchSize(),
             sync, guard, deferral, deferral.hotStoreSamples(file.workerCount()), coldStoreSamples);
         this.kernel = kernelOn.apply(file.weights());
+        this.warmUpWeightBytes = warmUpDirectBytes(data.dimension(),
+            SgdKernel.offHeapBytes(deferral, data.dimension(), data.hotFeatureCount())) == 0 ? 0 :
+            (int)data.dimension() * Float.BYTES;
         final double nonZerosPerRow = Math.max(1.0, (double)data.nnz() / Math.max(1, data.rows()));
         this.warmUpSamples = (int)Math.max(1, WARM_UP_NON_ZEROS / nonZerosPerRow);
         this.warmUpPiece = (int)Math.max(1, Math.min(warmUpSamples, WARM_UP_PIECE_NON_ZEROS / nonZerosPerRow));
@@ -179,20 +191,36 @@ public final class Worker
 
     /**
      * Until {@code epoch} is released, and for at most {@link #WARM_UP_NON_ZEROS} non-zeros, trains the rows of
-     * the first chunks into weights of its own, which it then drops, so that the JIT has compiled the kernel
+     * the first chunks into weights of its own, which it then frees, so that the JIT has compiled the kernel
      * before the epoch's clock starts instead of inside it. Not under the modes that lock (the warm-up must not
-     * take the run's locks); a worker that starts while its epoch runs (a replacement) goes straight to it.
+     * take the run's locks), nor in a replacement, which joins a run under way, nor in worker threads but the
+     * first, nor where it would take more than {@link #WARM_UP_MAX_DIRECT_BYTES} off the heap.
      */
     private void warmUp(final long epoch)
     {
         final SyncMode sync = file.syncMode();
-        if (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK || file.epoch() >= epoch || chunks.count() == 0)
+        // Worker threads share their JVM's compiled code: one warm-up does for all. A replacement joins a run
+        // that is under way (RUNNING): it must not hold the others at the barrier.
+        final boolean sharedJit = coordinatorPid == ProcessHandle.current().pid();
+        if (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK || (sharedJit && index > 0) ||
+            file.runState() != RunState.INITIALISING || file.epoch() >= epoch || chunks.count() == 0 ||
+            warmUpWeightBytes == 0)
         {
             warmedUp = 0;
             return;
         }
-        final SgdKernel warm = kernelOn.apply(
-            new UnsafeBuffer(ByteBuffer.allocateDirect((int)file.dimension() * Float.BYTES)));
+        final ByteBuffer weights;
+        final SgdKernel warm;
+        try
+        {
+            weights = ByteBuffer.allocateDirect(warmUpWeightBytes);
+            warm = kernelOn.apply(new UnsafeBuffer(weights));
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            warmedUp = 0; // a speed-up only: without room for it the first epoch compiles the kernel
+            return;
+        }
         final double step = file.stepSize() > 0 ? file.stepSize() : WARM_UP_STEP;
         chunks.shuffle(epoch);
         int trained = 0;
@@ -215,8 +243,21 @@ public final class Worker
         }
         finally
         {
+            warm.free();
+            BufferUtil.free(weights);
             warmedUp = trained;
         }
+    }
+
+    /**
+     * The memory off the heap that a worker's warm-up takes on data of {@code dimension} features whose
+     * kernel's copies take {@code kernelBytes}: its weights and a second kernel's copies, or 0 past
+     * {@link #WARM_UP_MAX_DIRECT_BYTES}, where it does not warm up. A worker JVM must be allowed it too.
+     */
+    public static long warmUpDirectBytes(final long dimension, final long kernelBytes)
+    {
+        final long bytes = dimension * Float.BYTES + kernelBytes;
+        return bytes <= WARM_UP_MAX_DIRECT_BYTES ? bytes : 0;
     }
 
     /** Samples the warm-up before the first epoch trained, once it has ended; -1 before ({@link #warmUp}). */

@@ -63,6 +63,32 @@ class WorkerTest
             DataSplit.trainRows(data, 7, 0.1), 8, 16), Regularisation.coefficients(data, 7, 0.1, 1e-6, 200));
     }
 
+    /** What the test does, as the coordinator, while a worker runs. */
+    private interface Coordinating
+    {
+        void accept(Worker worker) throws Exception;
+    }
+
+    /**
+     * Runs worker {@code index} on a thread while {@code coordinating} plays the coordinator, then stops it:
+     * before the mapping closes, even when an assertion failed.
+     */
+    private static void withWorker(final WeightFile file, final Dataset data, final int index,
+        final Coordinating coordinating) throws Exception
+    {
+        final Worker worker = new Worker(file, data, index);
+        final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(worker::run);
+        try
+        {
+            coordinating.accept(worker);
+        }
+        finally
+        {
+            file.command(Command.STOP);
+            assertEquals(Worker.Outcome.STOPPED, outcome.get(10, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     @Timeout(30)
     void shouldTrainEachReleasedEpochThenStopOnCommand() throws Exception
@@ -70,21 +96,14 @@ class WorkerTest
         try (Dataset data = rows();
             WeightFile file = weightFile(data))
         {
-            final Worker worker = new Worker(file, data, 1);
-            final CompletableFuture<Worker.Outcome> outcome = CompletableFuture.supplyAsync(worker::run);
-            try
+            withWorker(file, data, 1, worker ->
             {
                 await(() -> file.workerState(1) == WorkerState.WAITING, 10_000, "the worker to attach");
                 assertEquals(ProcessHandle.current().pid(), file.workerPid(1));
-                // Its warm-up trains weights of its own: the run's weights and counts stay as they are.
+                // A worker thread other than the first leaves the warm-up to it (they share the JIT).
                 await(() -> worker.warmedUpSamples() >= 0, 10_000, "the warm-up to end");
-                assertTrue(worker.warmedUpSamples() > 0, "the warm-up trained");
-                for (int u = 0; u < 200; u++)
-                {
-                    assertEquals(0f, file.weights().getFloat(u * Float.BYTES), "weight " + u + " before epoch 1");
-                }
+                assertEquals(0, worker.warmedUpSamples());
                 assertEquals(0, file.workerSamplesDone(1), "nothing is trained before an epoch is released");
-                assertEquals(0, file.workerEpochLossSum(1));
 
                 file.releaseEpoch(1, 0.5);
                 await(() -> file.workerEpochReached(1) == 1, 10_000, "epoch 1 at the barrier");
@@ -99,16 +118,42 @@ class WorkerTest
                 file.releaseEpoch(2, 0.45);
                 await(() -> file.workerEpochReached(1) == 2, 10_000, "epoch 2 at the barrier");
                 assertTrue(file.workerEpochLossSum(1) < firstLoss, "the progressive loss falls");
-            }
-            finally
-            {
-                // Stopped before the mapping closes, even when an assertion failed (see below).
-                file.command(Command.STOP);
-                assertEquals(Worker.Outcome.STOPPED, outcome.get(10, TimeUnit.SECONDS));
-            }
+            });
             assertEquals(WorkerState.EXITED, file.workerState(1));
             assertEquals(WorkerState.NOT_STARTED, file.workerState(0));
         }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldWarmUpOnWeightsOfItsOwnBeforeTheFirstEpoch() throws Exception
+    {
+        try (Dataset data = rows();
+            WeightFile file = weightFile(data))
+        {
+            withWorker(file, data, 0, worker ->
+            {
+                await(() -> worker.warmedUpSamples() >= 0, 10_000, "the warm-up to end");
+                // All of its non-zeros' worth, the first chunks over and over on these few rows.
+                assertTrue(worker.warmedUpSamples() > file.trainRows(), worker.warmedUpSamples() + " samples");
+                // Trained into weights of its own: the run's weights and counts stay as they are.
+                for (int u = 0; u < 200; u++)
+                {
+                    assertEquals(0f, file.weights().getFloat(u * Float.BYTES), "weight " + u + " before epoch 1");
+                }
+                assertEquals(0, file.workerSamplesDone(0));
+                assertEquals(0, file.workerEpochLossSum(0));
+                assertEquals(0, file.workerEpochReached(0));
+            });
+        }
+    }
+
+    @Test
+    void shouldWarmUpOnlyWhereItsMemoryIsSmall()
+    {
+        assertEquals(47_236L * Float.BYTES + 600_000, Worker.warmUpDirectBytes(47_236, 600_000));
+        // 30 M features: 120 MB of weights alone, past the bound: no warm-up, and no room asked for it.
+        assertEquals(0, Worker.warmUpDirectBytes(30_000_000, 0));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 
 import io.hogwild.common.data.Dataset;
 import io.hogwild.common.sync.UpdateGuard;
+import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -283,6 +284,20 @@ public final class SgdKernel
     private static UnsafeBuffer offHeap(final int bytes)
     {
         return new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(bytes, 1)));
+    }
+
+    /**
+     * Frees the private copies' memory now, instead of when the collector finds this kernel unreachable (a
+     * worker's small heap may never collect): for a kernel that trains no more, as a worker's warm-up's.
+     * Training after it would read freed memory.
+     */
+    public void free()
+    {
+        if (copy != null)
+        {
+            BufferUtil.free(copy);
+            BufferUtil.free(copyBase);
+        }
     }
 
     /** Which updates this kernel keeps private between stores. */
