@@ -109,19 +109,6 @@ public final class ThreadNice
         }
     }
 
-    /** True when {@code program} is an executable file in a directory of the PATH. */
-    static boolean onPath(final String program)
-    {
-        for (final String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-        {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Sets threads {@code tids} to nice value {@code niceness} with {@code renice}; returns how many threads now
      * have it (0 when {@code renice} is missing or refused).

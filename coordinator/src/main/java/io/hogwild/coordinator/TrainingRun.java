@@ -288,16 +288,15 @@ public final class TrainingRun
         return deferral(train).coldStoreSamples(workerCount(), train);
     }
 
-    /** What each worker's kernel allocates off the heap for its private copies ({@link SgdKernel#offHeapBytes}). */
-    private long kernelOffHeapBytes(final Dataset train)
+    /**
+     * The memory each worker JVM keeps of its own: its tables of rows ({@link EpochChunks#heapBytes}), its kernel's
+     * private copies ({@link SgdKernel#offHeapBytes}) and its warm-up's ({@link Worker#warmUpDirectBytes}).
+     */
+    private WorkerProcess.Memory workerMemory(final Dataset train)
     {
-        return SgdKernel.offHeapBytes(deferral(train), train.dimension(), train.hotFeatureCount());
-    }
-
-    /** What each worker's warm-up allocates off the heap before the first epoch ({@link Worker#warmUpDirectBytes}). */
-    private long warmUpBytes(final Dataset train)
-    {
-        return Worker.warmUpDirectBytes(train.dimension(), kernelOffHeapBytes(train));
+        final long kernelBytes = SgdKernel.offHeapBytes(deferral(train), train.dimension(), train.hotFeatureCount());
+        return new WorkerProcess.Memory(EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)),
+            kernelBytes, Worker.warmUpDirectBytes(train.dimension(), kernelBytes));
     }
 
     /** What this run's workers defer ({@link Deferral#of}). */
@@ -319,9 +318,7 @@ public final class TrainingRun
             return;
         }
         final int procs = workerCount();
-        final long perWorkerMb = WorkerProcess.footprintMb(
-            EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks(train)), kernelOffHeapBytes(train),
-            warmUpBytes(train));
+        final long perWorkerMb = workerMemory(train).footprintMb();
         final long sharedMb = (Files.size(train.path()) + WeightFileLayout.fileLength(procs, dimension,
             EpochChunks.count(train.rows(), blockLength(train), chunkBlocks(train)))) >> 20;
         final long neededMb = procs * perWorkerMb + sharedMb;
@@ -479,7 +476,8 @@ public final class TrainingRun
         final int procs = workerCount();
         final long seed = settings.seed();
         final double valFraction = settings.valFraction();
-        final long trainRows = DataSplit.trainRows(train, seed, valFraction);
+        final int[] validationRows = DataSplit.validationRows(train, seed, valFraction);
+        final long trainRows = train.rows() - validationRows.length;
         if (trainRows == 0)
         {
             throw new SettingsException("--val-fraction " + valFraction + " leaves no training rows of " +
@@ -538,8 +536,7 @@ public final class TrainingRun
         {
             final long startupStartNs = System.nanoTime();
             final List<String> jvmOptions = threads() ? List.of() :
-                WorkerProcess.jvmOptions(EpochChunks.heapBytes(train.rows(), blockLength(train), chunkBlocks),
-                    kernelOffHeapBytes(train), warmUpBytes(train));
+                workerMemory(train).jvmOptions();
             workerStarter = i ->
             {
                 try
@@ -562,7 +559,7 @@ public final class TrainingRun
                 workers.add(workerStarter.apply(i));
             }
             // Read while the worker JVMs start, not while they wait for the first epoch.
-            final RowSets rowSets = readRowSets(train, test, trainRows, dimension);
+            final RowSets rowSets = readRowSets(train, validationRows, test, trainRows, dimension);
             awaitAttached(file);
             final double startupSeconds = (System.nanoTime() - startupStartNs) / 1e9;
             log.accept(String.format(Locale.ROOT, "%d workers attached in %.2f s: pids %s", procs, startupSeconds,
@@ -608,9 +605,9 @@ public final class TrainingRun
     {
     }
 
-    private RowSets readRowSets(final Dataset train, final Dataset test, final long trainRows, final long dimension)
+    private RowSets readRowSets(final Dataset train, final int[] validationRows, final Dataset test,
+        final long trainRows, final long dimension)
     {
-        final int[] validationRows = DataSplit.validationRows(train, settings.seed(), settings.valFraction());
         long nonzeros = 0;
         double squaredNorms = 0;
         int nextValidation = 0;
@@ -635,6 +632,15 @@ public final class TrainingRun
         final ScoredRows validation = ScoredRows.of(train, validationRows, budget);
         final ScoredRows testing = test == null ? null : ScoredRows.of(test, null, budget - validation.copyBytes());
         return new RowSets(validation, testing, nonzeros, squaredNorms / trainRows);
+    }
+
+    /**
+     * {@code rows} scored against the weights of {@code file}, features from {@code trainedDimension} on counted
+     * as unseen; null without rows (no test data).
+     */
+    private Evaluation score(final ScoredRows rows, final WeightFile file, final long trainedDimension)
+    {
+        return rows == null ? null : Evaluation.of(rows, file.weights(), settings.loss(), trainedDimension);
     }
 
     private Map<String, Object> epochs(final WeightFile file, final Dataset train, final RowSets rowSets,
@@ -674,8 +680,8 @@ public final class TrainingRun
             final List<String> previous = Files.readAllLines(runDir.resolve("metrics.csv"), StandardCharsets.UTF_8);
             metricsKept.addAll(previous.subList(1, Math.min(previous.size(), epoch + 1)));
             trainLoss = from.trainLoss();
-            validation = Evaluation.of(validationSet, file.weights(), settings.loss(), file.dimension());
-            testing = testSet == null ? null : Evaluation.of(testSet, file.weights(), settings.loss(), train.dimension());
+            validation = score(validationSet, file, file.dimension());
+            testing = score(testSet, file, train.dimension());
         }
         // The seconds column runs on across a resume: from the elapsed time the checkpoint recorded.
         final long trainStartNs = System.nanoTime() - (resumeFrom == null ? 0 : (long)(resumeFrom.elapsedSeconds() * 1e9));
@@ -717,8 +723,8 @@ public final class TrainingRun
                 }
                 file.epochCompleted(epoch, samplesTotal);
                 trainLoss = lossSum / samples;
-                validation = Evaluation.of(validationSet, file.weights(), settings.loss(), file.dimension());
-                testing = testSet == null ? null : Evaluation.of(testSet, file.weights(), settings.loss(), train.dimension());
+                validation = score(validationSet, file, file.dimension());
+                testing = score(testSet, file, train.dimension());
                 final double samplesPerSecond = samples / epochSeconds;
                 checkFinite(file, epoch, trainLoss);
                 if (pssCoordinatorKb < 0)
@@ -775,8 +781,8 @@ public final class TrainingRun
             // Early stopping keeps the weights of the best validation loss, not the last, noisier ones.
             // The workers wait at the barrier: nothing else writes the weights now.
             file.putWeights(best.weights());
-            validation = Evaluation.of(validationSet, file.weights(), settings.loss(), file.dimension());
-            testing = testSet == null ? null : Evaluation.of(testSet, file.weights(), settings.loss(), train.dimension());
+            validation = score(validationSet, file, file.dimension());
+            testing = score(testSet, file, train.dimension());
             trainLoss = best.trainLoss();
             log.accept(String.format(Locale.ROOT, "keeping the weights of epoch %d, the best validation loss (%.4f)",
                 best.epoch(), validation.meanLoss()));
@@ -1121,9 +1127,10 @@ public final class TrainingRun
 
     /**
      * With worker processes, in a coordinator's JVM ({@link ThreadNice#enable}), sets the coordinator's threads
-     * other than this one (which starts replacement workers, who inherit its nice value) 10 nicer than it, once the first epoch's end has started the
-     * fork-join threads of the evaluation and the checkpoint writer ({@link ThreadNice}). With worker threads nothing: they share the JVM's
-     * compiler threads, which must not wait behind them.
+     * other than this one (which starts replacement workers, who inherit its nice value) 10 nicer than it, once
+     * the first epoch's end has started the fork-join threads of the evaluation and the checkpoint writer
+     * ({@link ThreadNice}). With worker threads nothing: they share the JVM's compiler threads, which must not
+     * wait behind them.
      */
     private void giveWayToWorkers() throws InterruptedException
     {

@@ -45,49 +45,53 @@ public final class WorkerProcess implements WorkerHandle
         return 48 + (tableBytes >> 20);
     }
 
-    /**
-     * The direct memory a worker whose kernel's copies take {@code kernelBytes} off the heap
-     * ({@code SgdKernel.offHeapBytes}) and whose warm-up takes {@code warmUpBytes} ({@code Worker.warmUpDirectBytes})
-     * may allocate, in MiB: those and room for the JDK's own buffers, and never less than the JVM's default, its heap.
-     */
-    static long directMb(final long tableBytes, final long kernelBytes, final long warmUpBytes)
-    {
-        return Math.max(heapMb(tableBytes), kernelMb(kernelBytes) + kernelMb(warmUpBytes) + DIRECT_ROOM_MB);
-    }
-
-    /** A kernel's off-heap copies of {@code kernelBytes}, in whole MiB, rounded up. */
-    private static long kernelMb(final long kernelBytes)
-    {
-        return (kernelBytes >> 20) + 1;
-    }
-
-    /** Direct memory a worker may take beyond its kernel's copies, in MiB. */
+    /** Direct memory a worker may take beyond its kernel's copies and its warm-up's, in MiB. */
     static final long DIRECT_ROOM_MB = 32;
 
     /**
-     * The most memory one worker JVM may take, in MiB: its heap, what it takes besides (metaspace, code cache,
-     * stacks), its kernel's private copies of the weights ({@code kernelBytes}) and, before the first epoch,
-     * its warm-up's ({@code warmUpBytes}); the mapped data and weights are shared and not counted.
+     * The memory a worker JVM keeps of its own: its tables of rows on its heap ({@code tableBytes},
+     * {@code EpochChunks.heapBytes}), and off the heap its kernel's private copies of the weights
+     * ({@code kernelBytes}, {@code SgdKernel.offHeapBytes}) and, before the first epoch, its warm-up's
+     * ({@code warmUpBytes}, {@code Worker.warmUpDirectBytes}). The mapped data and weights are shared and not
+     * counted. One value serves the memory check and the JVM's options alike.
      */
-    public static long footprintMb(final long tableBytes, final long kernelBytes, final long warmUpBytes)
+    public record Memory(long tableBytes, long kernelBytes, long warmUpBytes)
     {
-        return heapMb(tableBytes) + NON_HEAP_MB + kernelMb(kernelBytes) + kernelMb(warmUpBytes);
+        /**
+         * The most memory the worker JVM may take, in MiB: its heap, what it takes besides (metaspace, code cache,
+         * stacks) and what it keeps off the heap.
+         */
+        public long footprintMb()
+        {
+            return heapMb(tableBytes) + NON_HEAP_MB + roundedUpMb(kernelBytes) + roundedUpMb(warmUpBytes);
+        }
+
+        /**
+         * The direct memory the worker may allocate, in MiB: what it keeps off the heap and room for the JDK's
+         * own buffers, and never less than the JVM's default, its heap.
+         */
+        long directMb()
+        {
+            return Math.max(heapMb(tableBytes), roundedUpMb(kernelBytes) + roundedUpMb(warmUpBytes) + DIRECT_ROOM_MB);
+        }
+
+        /** The worker JVM's options. */
+        public List<String> jvmOptions()
+        {
+            final List<String> options = new ArrayList<>(JvmFlags.flags());
+            options.add("-Xms16m");
+            options.add("-Xmx" + heapMb(tableBytes) + "m");
+            options.add("-XX:MaxDirectMemorySize=" + directMb() + "m");
+            options.add("-XX:+UseSerialGC");
+            options.addAll(JvmFlags.runFlags());
+            return options;
+        }
     }
 
-    /**
-     * The JVM options of a worker whose tables of rows take {@code tableBytes}, and whose kernel's copies and
-     * warm-up take {@code kernelBytes} and {@code warmUpBytes} off the heap.
-     */
-    public static List<String> jvmOptions(final long tableBytes, final long kernelBytes, final long warmUpBytes)
+    /** {@code bytes} in whole MiB, rounded up. */
+    private static long roundedUpMb(final long bytes)
     {
-        final List<String> options = new ArrayList<>(JvmFlags.flags());
-        final long heapMb = heapMb(tableBytes);
-        options.add("-Xms16m");
-        options.add("-Xmx" + heapMb + "m");
-        options.add("-XX:MaxDirectMemorySize=" + directMb(tableBytes, kernelBytes, warmUpBytes) + "m");
-        options.add("-XX:+UseSerialGC");
-        options.addAll(JvmFlags.runFlags());
-        return options;
+        return (bytes >> 20) + 1;
     }
 
     /** Starts worker {@code index}. */

@@ -33,7 +33,7 @@ class GiveWayToWorkersTest
     void shouldSetEveryCoordinatorThreadButTheMainOneBehindTheWorkers() throws Exception
     {
         assumeTrue(ThreadNice.currentTid() > 0, "no /proc/thread-self (not Linux): threads have no nice value of their own");
-        assumeTrue(ThreadNice.onPath("renice"), "no renice on the PATH: the coordinator leaves its threads as they are");
+        assumeTrue(TestSupport.onPath("renice"), "no renice on the PATH: the coordinator leaves its threads as they are");
         assumeTrue(ThreadNice.niceOf(ThreadNice.currentTid()) < 19, "already at nice 19: nothing can be set behind");
         final String prefix = TestSupport.generate(dir, 40_000, 100, 2_000, 40);
         final Path run = dir.resolve("run");

@@ -196,6 +196,19 @@ final class TestSupport
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** True when {@code program} is an executable file in a directory of the PATH. */
+    static boolean onPath(final String program)
+    {
+        for (final String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a child JVM wrote to {@code log}. */
     static String output(final Path log) throws IOException
     {

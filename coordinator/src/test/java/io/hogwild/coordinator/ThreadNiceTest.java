@@ -21,7 +21,7 @@ class ThreadNiceTest
     void shouldSetAnotherThreadBehindWhileTheCallerAndTheProcessesItStartsKeepTheirs() throws Exception
     {
         assumeTrue(ThreadNice.currentTid() > 0, "no /proc/thread-self (not Linux): threads have no nice value of their own");
-        assumeTrue(ThreadNice.onPath("renice"), "no renice on the PATH: the coordinator leaves its threads as they are");
+        assumeTrue(TestSupport.onPath("renice"), "no renice on the PATH: the coordinator leaves its threads as they are");
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicLong otherTid = new AtomicLong(-1);

@@ -85,6 +85,8 @@ public final class Worker
     /** Samples of a chunk trained by one {@link SgdKernel#train} call. */
     private final int pieceSamples;
     private final long coordinatorPid;
+    /** A worker thread in the coordinator's own JVM: it shares that JVM's life and its compiled code. */
+    private final boolean inCoordinatorJvm;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
     private final StalenessWatch coordinatorHeartbeat = new StalenessWatch();
     private long samplesDone;
@@ -137,6 +139,7 @@ public final class Worker
                 ": the dataset file changed after the coordinator opened it");
         }
         this.coordinatorPid = file.coordinatorPid();
+        this.inCoordinatorJvm = coordinatorPid == ProcessHandle.current().pid();
     }
 
     /** Runs epochs as they are released until the stop command, or until the coordinator is gone. */
@@ -201,8 +204,7 @@ public final class Worker
         final SyncMode sync = file.syncMode();
         // Worker threads share their JVM's compiled code: one warm-up does for all. A replacement joins a run
         // that is under way (RUNNING): it must not hold the others at the barrier.
-        final boolean sharedJit = coordinatorPid == ProcessHandle.current().pid();
-        if (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK || (sharedJit && index > 0) ||
+        if (sync == SyncMode.LOCK || sync == SyncMode.FILELOCK || (inCoordinatorJvm && index > 0) ||
             file.runState() != RunState.INITIALISING || file.epoch() >= epoch || chunks.count() == 0 ||
             warmUpWeightBytes == 0)
         {
@@ -376,7 +378,7 @@ public final class Worker
 
     private boolean isCoordinatorAlive()
     {
-        if (coordinatorPid == ProcessHandle.current().pid())
+        if (inCoordinatorJvm)
         {
             return true;
         }

@@ -72,8 +72,7 @@ public final class ScoredRows
             final long row = rows == null ? i : rows[(int)i];
             entries += data.rowStart(row + 1) - data.rowStart(row);
         }
-        final long bytes = entries * (Integer.BYTES + Float.BYTES) + count * (Integer.BYTES + 1);
-        if (bytes > maxCopyBytes || entries > Integer.MAX_VALUE - 8)
+        if (copyBytes(entries, count) > maxCopyBytes || entries > Integer.MAX_VALUE - 8)
         {
             return new ScoredRows(data, rows, count, null, null, null, null);
         }
@@ -118,8 +117,16 @@ public final class ScoredRows
     /** Bytes of the copy on the heap; 0 when the rows are read in place. */
     public long copyBytes()
     {
-        return starts == null ? 0 : (long)features.length * (Integer.BYTES + Float.BYTES) +
-            (long)labels.length * (Integer.BYTES + 1);
+        return starts == null ? 0 : copyBytes(features.length, labels.length);
+    }
+
+    /**
+     * Bytes of a copy of {@code count} rows of {@code entries} entries: a feature and a value an entry, a start and
+     * a label a row.
+     */
+    private static long copyBytes(final long entries, final long count)
+    {
+        return entries * (Integer.BYTES + Float.BYTES) + count * (Integer.BYTES + 1);
     }
 
     /** True when the rows were copied, false when they are read in place. */
