@@ -18,16 +18,18 @@ public enum Deferral
     /** The fewest samples a worker trains between two stores of its hot updates (with 8 workers or more). */
     public static final int HOT_STORE_SAMPLES = 256;
     /**
-     * The samples that all the workers together train between two stores of one worker's hot updates: each
-     * stores them every {@code HOT_STORE_SAMPLES_TOGETHER / workers} samples, at least {@link #HOT_STORE_SAMPLES}.
-     * So the other workers' hot changes that a worker has not seen yet, (workers - 1) x the interval, stay under
-     * what the floor leaves 8 workers (1,792 samples' worth, with which they reach the accuracy of one worker;
-     * measured with 8 workers on 2 cores, the most we could try): 1,024 with 2 workers, 1,364 with 3, 1,536
-     * with 4. Fewer stores with few workers, each moving every hot line between cores (929 lines on
-     * the RCV1-shaped data), cost less: 2 processes 1.09x in steady epochs at 1,024 against 512 (five rounds),
-     * 2 threads 1.08x, at the same accuracy; 512 had been 1.03-1.07x against 256 (docs/performance.md).
+     * The most samples' worth of the other workers' hot changes that a worker has not seen yet, (workers - 1) x
+     * the interval: what the floor leaves 8 workers, with which they reach the accuracy of one worker (measured
+     * with 8 workers on 2 cores, the most we could try). Each worker of 2 to 8 stores as rarely as this allows,
+     * {@code UNSEEN_HOT_SAMPLES / (workers - 1)} samples: 1,792 with 2 workers, 896 with 3, 597 with 4. Fewer
+     * stores cost less: each moves every hot line between cores (929 lines on the RCV1-shaped data), and 2
+     * processes trained 1.04x faster in steady epochs at 1,792 than at 1,024 (once 2,048 / workers), as 1,024
+     * had against 512 (1.09x) and 512 against 256 (1.03-1.07x), at the same accuracy on the RCV1-shaped data,
+     * a9a, w8a and SpamAssassin with 2, 4 and 8 workers (docs/performance.md).
      */
-    static final int HOT_STORE_SAMPLES_TOGETHER = 2048;
+    static final int UNSEEN_HOT_SAMPLES = 7 * HOT_STORE_SAMPLES;
+    /** A worker alone has no one's changes to wait for: it stores its hot updates every this many samples. */
+    static final int ALONE_HOT_STORE_SAMPLES = 2048;
     /**
      * With {@link #ALL}, the samples that all the workers together train between two stores of one worker's
      * cold updates: each worker stores them every {@code COLD_STORE_SAMPLES_TOGETHER / workers} samples (at
@@ -58,11 +60,16 @@ public enum Deferral
 
     /**
      * Samples a worker of {@code workers} trains between two stores of its hot updates:
-     * {@value #HOT_STORE_SAMPLES_TOGETHER} / workers, at least {@value #HOT_STORE_SAMPLES}. 0 with {@link #NONE}.
+     * {@value #UNSEEN_HOT_SAMPLES} / (workers - 1), at least {@value #HOT_STORE_SAMPLES};
+     * {@value #ALONE_HOT_STORE_SAMPLES} for a worker alone. 0 with {@link #NONE}.
      */
     public int hotStoreSamples(final int workers)
     {
-        return this == NONE ? 0 : Math.max(HOT_STORE_SAMPLES, HOT_STORE_SAMPLES_TOGETHER / Math.max(1, workers));
+        if (this == NONE)
+        {
+            return 0;
+        }
+        return workers < 2 ? ALONE_HOT_STORE_SAMPLES : Math.max(HOT_STORE_SAMPLES, UNSEEN_HOT_SAMPLES / (workers - 1));
     }
 
     /**

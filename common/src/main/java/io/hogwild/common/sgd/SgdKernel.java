@@ -71,7 +71,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ul>
  *   <li>{@link Deferral#HOT}: the copy holds the hot features, which most samples touch (8.8 KB on the
  *       RCV1-shaped data, in the first-level cache). The kernel reads and updates the copy, and every few
- *       hundred samples ({@link Deferral#hotStoreSamples}: 2,048 / workers, at least 256) adds the changes to
+ *       hundred samples ({@link Deferral#hotStoreSamples}: 1,792 / (workers - 1), at least 256; 2,048 alone) adds the changes to
  *       the shared weights and takes the shared values (with the other workers' changes) as its copy again.
  *       The other features are read and written as before.</li>
  *   <li>{@link Deferral#ALL}: the copy holds every feature as well, stored the same way but less often

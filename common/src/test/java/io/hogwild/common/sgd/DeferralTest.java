@@ -62,19 +62,22 @@ class DeferralTest
     void shouldStoreHotUpdatesLessOftenWithFewerWorkersDownToAFloor()
     {
         assertEquals(0, Deferral.NONE.hotStoreSamples(2));
-        assertEquals(1024, Deferral.HOT.hotStoreSamples(2));
-        assertEquals(1024, Deferral.ALL.hotStoreSamples(2));
-        assertEquals(682, Deferral.ALL.hotStoreSamples(3));
-        assertEquals(512, Deferral.ALL.hotStoreSamples(4));
+        assertEquals(2048, Deferral.ALL.hotStoreSamples(1));
+        assertEquals(1792, Deferral.HOT.hotStoreSamples(2));
+        assertEquals(1792, Deferral.ALL.hotStoreSamples(2));
+        assertEquals(896, Deferral.ALL.hotStoreSamples(3));
+        assertEquals(597, Deferral.ALL.hotStoreSamples(4));
         for (final int workers : new int[] {8, 64, 100_000})
         {
             assertEquals(Deferral.HOT_STORE_SAMPLES, Deferral.ALL.hotStoreSamples(workers), workers + " workers");
         }
-        // What the others changed and a worker has not seen: never more than with the floor at 8 workers.
+        // What the others changed and a worker has not seen: never more than with the floor at 8 workers, and
+        // with 2 to 8 workers within one interval's rounding of it.
         for (int workers = 2; workers <= 8; workers++)
         {
-            assertTrue((workers - 1) * Deferral.ALL.hotStoreSamples(workers) <= 7 * Deferral.HOT_STORE_SAMPLES,
-                workers + " workers");
+            final int unseen = (workers - 1) * Deferral.ALL.hotStoreSamples(workers);
+            assertTrue(unseen <= 7 * Deferral.HOT_STORE_SAMPLES, workers + " workers");
+            assertTrue(unseen > 7 * Deferral.HOT_STORE_SAMPLES - (workers - 1), workers + " workers");
         }
     }
 
