@@ -108,8 +108,9 @@ public final class DeferralExperiment
             final SgdKernel kernel = new SgdKernel(data, own, regularisation, Loss.HINGE, 1,
                 "plain".equals(variant) ? SyncMode.LOCKFREE_EAGER : SyncMode.LOCKFREE, null, deferral,
                 deferral.hotStoreSamples(threads), interval);
-            // Slices as a worker's pieces (EpochChunks.CHUNK_SAMPLES: 4,096).
-            final int slice = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, interval);
+            // Slices as a worker's pieces (EpochChunks.CHUNK_SAMPLES: 4,096), stored at the intervals and at the end
+            // of each epoch, as a worker stores them.
+            final int slice = EpochChunks.CHUNK_SAMPLES;
             final Runnable body = () ->
             {
                 final int[] order = new int[shard.length];
@@ -121,8 +122,9 @@ public final class DeferralExperiment
                     DataSplit.blockOrder(shard, order, blocks, block, 1, worker, epoch);
                     for (int from = 0; from < order.length; from += slice)
                     {
-                        kernel.train(order, from, Math.min(order.length, from + slice), step);
+                        kernel.trainDeferring(order, from, Math.min(order.length, from + slice), step);
                     }
+                    kernel.store();
                     step *= 0.9;
                 }
             };

@@ -44,14 +44,13 @@ public final class SoloKernel
             final float[] coefficients = Regularisation.coefficients(data, 1, 0, DeferralExperiment.LAMBDA, dimension);
             final UnsafeBuffer weights = new UnsafeBuffer(ByteBuffer.allocateDirect(dimension * Float.BYTES));
             final UnsafeBuffer regularisation = BenchData.offHeapFloats(coefficients);
-            // As a lone lock-free worker runs it: deferring where Deferral.of says so, in slices of its nominal
-            // store interval (a worker fits the interval to its chunks: 33,528 samples, not 32,768, on the default
-            // data).
+            // As a lone lock-free worker runs it: deferring where Deferral.of says so, in a worker's pieces, storing
+            // at the intervals.
             final Deferral deferral = Deferral.of(SyncMode.LOCKFREE, 1, data);
             final int interval = deferral.coldStoreSamples(1, data);
             final SgdKernel kernel = new SgdKernel(data, weights, regularisation, Loss.HINGE, 1, SyncMode.LOCKFREE,
                 null, deferral, deferral.hotStoreSamples(1), interval);
-            final int slice = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, interval);
+            final int slice = EpochChunks.CHUNK_SAMPLES;
             // The whole data set in the product's block order (each JVM its own seed), walked round and round.
             final int block = DeferralExperiment.block(data);
             final int[] shard = DataSplit.shard(data, 1, 0, 0, 1, block);
@@ -72,7 +71,7 @@ public final class SoloKernel
         do
         {
             final int to = Math.min(order.length, from + slice);
-            kernel.train(order, from, to, 0.01);
+            kernel.trainDeferring(order, from, to, 0.01);
             samples += to - from;
             from = to == order.length ? 0 : to;
             now = System.nanoTime();

@@ -259,14 +259,10 @@ public final class TrainingRun
         return runDir;
     }
 
-    /**
-     * Blocks in a chunk, the work a worker takes at a time: at least {@link EpochChunks#CHUNK_SAMPLES} samples,
-     * and a whole number of the kernel's cold store intervals when it defers them ({@link Deferral#sliceSamples}).
-     */
+    /** Blocks in a chunk, the work a worker takes at a time: at least {@link EpochChunks#CHUNK_SAMPLES} samples. */
     private int chunkBlocks(final Dataset train)
     {
-        final int sliceSamples = Deferral.sliceSamples(EpochChunks.CHUNK_SAMPLES, nominalColdStoreSamples(train));
-        return EpochChunks.blocksPerChunk(sliceSamples, blockLength(train));
+        return EpochChunks.blocksPerChunk(EpochChunks.CHUNK_SAMPLES, blockLength(train));
     }
 
     /** The block length of the shuffled order ({@link Settings#blockLength}). */
@@ -275,15 +271,8 @@ public final class TrainingRun
         return settings.blockLength(train.rows(), train.nnz());
     }
 
-    /** The workers' cold store interval: whole intervals in a chunk ({@link Deferral#coldStoreSamplesInChunks}). */
+    /** The workers' cold store interval ({@link Deferral#coldStoreSamples}). */
     private int coldStoreSamples(final Dataset train)
-    {
-        return Deferral.coldStoreSamplesInChunks(nominalColdStoreSamples(train),
-            chunkBlocks(train) * blockLength(train));
-    }
-
-    /** {@link Deferral#coldStoreSamples} for this run's mode and workers, before it is fitted to the chunks. */
-    private int nominalColdStoreSamples(final Dataset train)
     {
         return deferral(train).coldStoreSamples(workerCount(), train);
     }

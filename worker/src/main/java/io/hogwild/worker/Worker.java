@@ -116,8 +116,7 @@ public final class Worker
         this.chunks = new EpochChunks(data, file.seed(), file.validationFraction(), file.shuffleBlock(),
             file.chunkBlocks());
         final Deferral deferral = Deferral.of(sync, file.workerCount(), data);
-        final int coldStoreSamples = Deferral.coldStoreSamplesInChunks(
-            deferral.coldStoreSamples(file.workerCount(), data), chunks.maxRows());
+        final int coldStoreSamples = deferral.coldStoreSamples(file.workerCount(), data);
         this.kernelOn = weights -> new SgdKernel(data, weights, file.regularisation(), file.loss(), file.batchSize(),
             sync, guard, deferral, deferral.hotStoreSamples(file.workerCount()), coldStoreSamples);
         this.kernel = kernelOn.apply(file.weights());
@@ -129,7 +128,7 @@ public final class Worker
         this.warmUpPiece = (int)Math.max(1, Math.min(warmUpSamples, WARM_UP_PIECE_NON_ZEROS / nonZerosPerRow));
         // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
         // which the worker beats its heartbeat and obeys the stop command.
-        this.pieceSamples = coldStoreSamples > 0 ? coldStoreSamples : EpochChunks.CHUNK_SAMPLES;
+        this.pieceSamples = EpochChunks.CHUNK_SAMPLES;
         this.rows = new int[chunks.maxRows()];
         final long trainRows = chunks.trainRows();
         if (trainRows != file.trainRows() || chunks.count() != file.chunkCount())
@@ -238,7 +237,7 @@ public final class Worker
                         return;
                     }
                     final int to = Math.min(n, Math.min(from + warmUpPiece, from + warmUpSamples - trained));
-                    warm.train(rows, from, to, step);
+                    warm.trainDeferring(rows, from, to, step); // the epoch's code path
                     trained += to - from;
                 }
             }
@@ -316,7 +315,7 @@ public final class Worker
             {
                 try
                 {
-                    lossSum += kernel.train(rows, from, Math.min(n, from + pieceSamples), step);
+                    lossSum += kernel.trainDeferring(rows, from, Math.min(n, from + pieceSamples), step);
                 }
                 catch (final WaitAbandonedException ex)
                 {
@@ -342,6 +341,7 @@ public final class Worker
                 return cut;
             }
         }
+        kernel.store(); // the epoch's last deferred updates, before the barrier
         file.workerEpochDone(index, epoch, lossSum, position);
         return null;
     }

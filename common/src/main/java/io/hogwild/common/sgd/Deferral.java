@@ -31,12 +31,14 @@ public enum Deferral
     /** A worker alone has no one's changes to wait for: it stores its hot updates every this many samples. */
     static final int ALONE_HOT_STORE_SAMPLES = 2048;
     /**
-     * With {@link #ALL}, the samples that all the workers together train between two stores of one worker's
-     * cold updates: each worker stores them every {@code COLD_STORE_SAMPLES_TOGETHER / workers} samples (at
-     * least {@link #HOT_STORE_SAMPLES}), so that the others' cold updates a worker has not seen yet stay under
-     * about twice this many samples' worth, however many workers there are.
+     * With {@link #ALL}, the most samples' worth of the other workers' cold changes that a worker has not seen yet,
+     * (workers - 1) x the interval, however many workers there are: each worker stores its cold updates every
+     * {@code UNSEEN_COLD_SAMPLES / (workers - 1)} samples (at least {@link #HOT_STORE_SAMPLES}; this many alone),
+     * 32,768 with 2 workers, 4,681 with 8. (32,768 / workers until 2026-12-04: 16,384 with 2, when every chunk
+     * of a worker was a whole number of intervals and ended with a store; at 32,768, with chunks of 4,096 samples
+     * that store at the intervals only, 2 processes trained 1.08x faster in steady epochs, docs/performance.md.)
      */
-    public static final int COLD_STORE_SAMPLES_TOGETHER = 32768;
+    public static final int UNSEEN_COLD_SAMPLES = 32768;
     /**
      * With {@link #ALL} and other workers, a store's pass over the dimension is at most 1/this of the interval's
      * non-zeros. (4 until 2026-12-04; the simulation in {@link #of}'s comment showed the fallback it kept past
@@ -50,9 +52,8 @@ public enum Deferral
      */
     static final int ALONE_STORE_PASS_FRACTION = 4;
     /**
-     * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that a piece of
-     * a worker's chunk (one interval) stays a fraction of a second on dense rows too: a worker beats its
-     * heartbeat and obeys the stop command between pieces.
+     * With {@link #ALL}, the rows between two stores hold at most about this many non-zeros, so that the other
+     * workers see a worker's cold changes within a fraction of a second on dense rows too.
      */
     static final long MAX_INTERVAL_NON_ZEROS = 1L << 22;
     /** {@link #ALL} keeps 8 bytes a feature: at most this many features (32 MiB), else {@link #HOT}. */
@@ -74,7 +75,7 @@ public enum Deferral
 
     /**
      * With {@link #ALL}, samples a worker of {@code workers} trains on {@code data} between two stores of
-     * its cold updates: {@value #COLD_STORE_SAMPLES_TOGETHER} / workers, at least
+     * its cold updates: {@value #UNSEEN_COLD_SAMPLES} / (workers - 1) ({@value #UNSEEN_COLD_SAMPLES} alone), at least
      * {@value #HOT_STORE_SAMPLES}, and fewer where the rows are so dense that they would hold more than
      * about {@value #MAX_INTERVAL_NON_ZEROS} non-zeros. 0 with {@link #NONE} and {@link #HOT}.
      */
@@ -86,36 +87,7 @@ public enum Deferral
         }
         final double nonZerosPerRow = Math.max(1.0, (double)data.nnz() / Math.max(1, data.rows()));
         final int dense = (int)Math.min(Integer.MAX_VALUE, MAX_INTERVAL_NON_ZEROS / nonZerosPerRow);
-        return Math.max(HOT_STORE_SAMPLES, Math.min(COLD_STORE_SAMPLES_TOGETHER / Math.max(1, workers), dense));
-    }
-
-    /**
-     * The cold store interval of a worker whose chunks hold {@code chunkSamples} samples: the whole number of
-     * intervals in a chunk that comes nearest {@code coldStoreSamples} ({@link #coldStoreSamples}), so that a
-     * chunk ends on a store (each {@link SgdKernel#train} call ends with one) instead of storing twice
-     * within a few samples when the block length does not divide the interval. 0 when the kernel does not
-     * defer its cold updates.
-     */
-    public static int coldStoreSamplesInChunks(final int coldStoreSamples, final int chunkSamples)
-    {
-        if (coldStoreSamples == 0)
-        {
-            return 0;
-        }
-        final int intervals = (int)Math.max(1, Math.round((double)chunkSamples / coldStoreSamples));
-        return (chunkSamples + intervals - 1) / intervals;
-    }
-
-    /**
-     * The samples of a chunk, at least: at least {@code minimum}, and with a cold store interval a whole number of
-     * them, since every {@link SgdKernel#train} call ends with a store and one cut short would store early.
-     *
-     * @param coldStoreSamples {@link #coldStoreSamples}, 0 when the kernel does not defer its cold updates
-     */
-    public static int sliceSamples(final int minimum, final int coldStoreSamples)
-    {
-        return coldStoreSamples == 0 ? minimum :
-            coldStoreSamples * Math.max(1, (minimum + coldStoreSamples - 1) / coldStoreSamples);
+        return Math.max(HOT_STORE_SAMPLES, Math.min(UNSEEN_COLD_SAMPLES / Math.max(1, workers - 1), dense));
     }
 
     /**
@@ -123,7 +95,7 @@ public enum Deferral
      * enough ({@value #MAX_COPY_FEATURES} features at most) and the store's pass over the whole dimension is at
      * most as long as the non-zeros that the rows between two stores hold (the pass is sequential, cheaper than
      * as many of a row's entries; a quarter as long for a worker alone). On the RCV1-shaped data (47,236
-     * features, 76 non-zeros a row) that is 1 to 52 workers. Otherwise, with other workers to share the cache lines with, the hot updates only; alone,
+     * features, 76 non-zeros a row) that is 1 to 53 workers. Otherwise, with other workers to share the cache lines with, the hot updates only; alone,
      * nothing. Why the pass may be that long: what it replaces, cold entries read and written in the shared
      * weights, costs more. A trace-driven simulation over the RCV1-shaped rows ({@code bench/coherence.sh})
      * counts 26-35 coherence misses a sample with {@link #HOT} at 4-64 workers against 2.1-9.4 with {@link #ALL},

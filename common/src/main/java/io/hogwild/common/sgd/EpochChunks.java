@@ -24,8 +24,10 @@ import io.hogwild.common.data.Dataset;
 public final class EpochChunks
 {
     /**
-     * Samples a chunk holds at least: a worker looks at the control words (stop, heartbeat) between two
-     * chunks, and each chunk is one {@link SgdKernel#train} call (see {@link Deferral#sliceSamples}).
+     * Samples a chunk holds at least, and a piece of a longer one: a worker looks at the control words (stop,
+     * heartbeat) between two pieces and publishes its progress after each chunk. Its deferred updates are stored
+     * at their own intervals, across chunks ({@link SgdKernel#trainDeferring}), so that chunks stay short and
+     * workers finish an epoch within a short chunk of each other.
      */
     public static final int CHUNK_SAMPLES = 4096;
 

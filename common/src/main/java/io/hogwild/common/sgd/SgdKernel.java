@@ -89,7 +89,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * shrinks out from the coefficients.
  *
  * <p>Stores also come at the end of every {@link #train} call, so the shared weights hold all of a call's
- * updates when it returns. A kernel's own margins see all of its own updates: one deferring worker alone
+ * updates when it returns; a worker trains its chunks with {@link #trainDeferring} instead, which stores at the
+ * intervals only, counted across calls, and {@link #store}s at the end of its epoch's work. A kernel's own margins see all of its own updates: one deferring worker alone
  * computes what the plain kernel computes, up to rounding. The other workers see them up to about two
  * intervals late (a change waits for its store, then for the reader's next store), a bounded delay of the
  * kind Hogwild!'s analysis allows; a store can still overwrite another worker's (a lost update), but once
@@ -169,6 +170,7 @@ public final class SgdKernel
     private final int coldStoreInterval;
     /** One sample at a time where no other worker races the walks' stores: see the constructor. */
     private final boolean fused;
+    private boolean hotCopyTaken;
     private boolean coldCopyTaken;
     private int samplesSinceStore;
     /** Hot stores made so far (tests check the interval with it). */
@@ -314,10 +316,31 @@ public final class SgdKernel
      */
     public double train(final int[] order, final int from, final int to, final double step)
     {
-        final UnsafeBuffer copy = this.copy;
         if (copy != null)
         {
+            storeHot(); // takes the shared hot weights as they are now
+            hotCopyTaken = true;
+        }
+        final double lossSum = trainDeferring(order, from, to, step);
+        store();
+        return lossSum;
+    }
+
+    /**
+     * Trains on the rows {@code order[from, to)} as {@link #train} does, but stores the deferred updates only when
+     * their intervals come, counted across calls: when it returns, the shared weights may lack up to an
+     * interval's worth of them until a later call or {@link #store}. A worker trains its chunks so, then stores
+     * at the end of its epoch's work; its chunks are then free to be shorter than the cold interval.
+     *
+     * @return the sum of the samples' losses, each taken before its own update (progressive loss)
+     */
+    public double trainDeferring(final int[] order, final int from, final int to, final double step)
+    {
+        final UnsafeBuffer copy = this.copy;
+        if (copy != null && !hotCopyTaken)
+        {
             storeHot(); // nothing to store yet: takes the shared hot weights as they are now
+            hotCopyTaken = true;
         }
         // The step of a whole batch: the step itself with a batch of one.
         final float batchStepF = (float)(step / batchSize);
@@ -360,7 +383,16 @@ public final class SgdKernel
                 storeCold();
             }
         }
-        // The shared weights hold the call's updates when it returns; a store just made needs no second pass.
+        Reference.reachabilityFence(this); // the walks read the copy by address (see recordZero)
+        return lossSum;
+    }
+
+    /**
+     * Stores every deferred update not stored yet, so that the shared weights hold all of this kernel's updates; a
+     * store just made needs no second pass. Nothing to do for a kernel that does not defer.
+     */
+    public void store()
+    {
         if (copy != null && samplesSinceStore > 0)
         {
             storeHot();
@@ -369,8 +401,6 @@ public final class SgdKernel
         {
             storeCold();
         }
-        Reference.reachabilityFence(this); // the walks read the copy by address (see recordZero)
-        return lossSum;
     }
 
     /**

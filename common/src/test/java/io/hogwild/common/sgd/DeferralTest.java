@@ -89,10 +89,19 @@ class DeferralTest
         {
             assertEquals(0, Deferral.NONE.coldStoreSamples(2, sparse));
             assertEquals(0, Deferral.HOT.coldStoreSamples(2, sparse));
-            assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 2, Deferral.ALL.coldStoreSamples(2, sparse));
-            assertEquals(Deferral.COLD_STORE_SAMPLES_TOGETHER / 64, Deferral.ALL.coldStoreSamples(64, sparse));
+            assertEquals(Deferral.UNSEEN_COLD_SAMPLES, Deferral.ALL.coldStoreSamples(1, sparse));
+            assertEquals(Deferral.UNSEEN_COLD_SAMPLES, Deferral.ALL.coldStoreSamples(2, sparse));
+            assertEquals(Deferral.UNSEEN_COLD_SAMPLES / 7, Deferral.ALL.coldStoreSamples(8, sparse));
+            assertEquals(Deferral.UNSEEN_COLD_SAMPLES / 63, Deferral.ALL.coldStoreSamples(64, sparse));
+            // What the others changed and a worker has not seen: the same at every count of workers.
+            for (int workers = 2; workers <= 64; workers++)
+            {
+                final int unseen = (workers - 1) * Deferral.ALL.coldStoreSamples(workers, sparse);
+                assertTrue(unseen <= Deferral.UNSEEN_COLD_SAMPLES && unseen > Deferral.UNSEEN_COLD_SAMPLES - workers,
+                    workers + " workers");
+            }
             assertEquals(Deferral.HOT_STORE_SAMPLES, Deferral.ALL.coldStoreSamples(100_000, sparse));
-            // 2,000 non-zeros a row: 16,384 rows would hold 33 M; the interval shrinks to about 4 M of them.
+            // 2,000 non-zeros a row: 32,768 rows would hold 66 M; the interval shrinks to about 4 M of them.
             assertEquals(Deferral.MAX_INTERVAL_NON_ZEROS / 2000, Deferral.ALL.coldStoreSamples(2, dense));
         }
     }
@@ -113,14 +122,14 @@ class DeferralTest
     @Test
     void shouldDeferEveryUpdateOnlyWhereAStorePassIsNoLongerThanTheRows() throws IOException
     {
-        // Two workers store every 16,384 samples: a pass over the dimension against 163,840 non-zeros.
-        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER / 2 * 10L / Deferral.STORE_PASS_FRACTION;
+        // Two workers store every 32,768 samples: a pass over the dimension against 327,680 non-zeros.
+        final long bound = Deferral.UNSEEN_COLD_SAMPLES * 10L / Deferral.STORE_PASS_FRACTION;
         try (Dataset atBound = rows("at", 100, 10, bound);
             Dataset pastBound = rows("past", 100, 10, bound + 1))
         {
             assertEquals(Deferral.ALL, Deferral.of(SyncMode.LOCKFREE, 2, atBound));
             assertEquals(Deferral.HOT, Deferral.of(SyncMode.LOCKFREE, 2, pastBound));
-            // Eight workers store four times as often: the same data defers its hot updates only.
+            // Eight workers store seven times as often: the same data defers its hot updates only.
             assertEquals(Deferral.HOT, Deferral.of(SyncMode.LOCKFREE, 8, atBound));
         }
     }
@@ -130,25 +139,12 @@ class DeferralTest
     {
         // One worker stores every 32,768 samples: a pass over the dimension against 327,680 non-zeros.
         // A pass at most a quarter as long: a worker alone has no other core's traffic to save.
-        final long bound = Deferral.COLD_STORE_SAMPLES_TOGETHER * 10L / Deferral.ALONE_STORE_PASS_FRACTION;
+        final long bound = Deferral.UNSEEN_COLD_SAMPLES * 10L / Deferral.ALONE_STORE_PASS_FRACTION;
         try (Dataset atBound = rows("alone-at", 100, 10, bound);
             Dataset pastBound = rows("alone-past", 100, 10, bound + 1))
         {
             assertEquals(Deferral.ALL, Deferral.of(SyncMode.LOCKFREE, 1, atBound));
             assertEquals(Deferral.NONE, Deferral.of(SyncMode.LOCKFREE, 1, pastBound));
         }
-    }
-
-    @Test
-    void shouldCutAChunkIntoWholeColdStoreIntervalsNearestTheNominalOne()
-    {
-        assertEquals(0, Deferral.coldStoreSamplesInChunks(0, 4096), "no cold deferral, no interval");
-        assertEquals(16384, Deferral.coldStoreSamplesInChunks(16384, 16384), "two workers: one interval a chunk");
-        // Three workers: 32,768 / 3 = 10,922 samples, a chunk of 342 blocks of 32 = 10,944: one interval of 10,944.
-        assertEquals(10944, Deferral.coldStoreSamplesInChunks(10922, 10944));
-        // A chunk of one long block (2^20 rows) holds 64 intervals of 16,384.
-        assertEquals(16384, Deferral.coldStoreSamplesInChunks(16384, 1 << 20));
-        // Uneven: 3 intervals of at most 3,334 cover 10,000 (the last one shorter).
-        assertEquals(3334, Deferral.coldStoreSamplesInChunks(3300, 10000));
     }
 }

@@ -1,6 +1,7 @@
 package io.hogwild.common.sgd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -322,6 +323,42 @@ class SgdKernelTest
                 // One store takes the copy at the call's start, one every interval, one for the call's remainder.
                 final long expected = 1 + 1900 / interval + (1900 % interval == 0 ? 0 : 1);
                 assertEquals(expected, kernel.hotStoreCount(), workers + " workers, every " + interval + " samples");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
+    void shouldStoreAtTheIntervalsAcrossCallsThenTheRestWhenAsked(final Deferral deferral) throws IOException
+    {
+        try (Dataset data = hotAndColdRows())
+        {
+            final UnsafeBuffer c = hotAndColdCoefficients(data);
+            final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
+            final UnsafeBuffer once = floats(new float[3000]);
+            final UnsafeBuffer inPieces = floats(new float[3000]);
+            final SgdKernel whole = new SgdKernel(data, once, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
+                300, 1500);
+            final SgdKernel pieces = new SgdKernel(data, inPieces, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
+                300, 1500);
+            whole.train(order, 0, 1000, 0.1);
+            for (int from = 0; from < 1000; from += 100)
+            {
+                pieces.trainDeferring(order, from, from + 100, 0.1);
+            }
+            // The copy taken at the first call, then a store at 300, 600 and 900 samples: 100 samples' changes wait.
+            assertEquals(4, pieces.hotStoreCount());
+            boolean allStored = true;
+            for (int u = 0; u < 3000; u++)
+            {
+                allStored &= once.getFloat(u * Float.BYTES) == inPieces.getFloat(u * Float.BYTES);
+            }
+            assertFalse(allStored, "the last changes are not in the shared weights before the store");
+            pieces.store();
+            assertEquals(whole.hotStoreCount(), pieces.hotStoreCount());
+            for (int u = 0; u < 3000; u++)
+            {
+                assertEquals(once.getFloat(u * Float.BYTES), inPieces.getFloat(u * Float.BYTES), "feature " + u);
             }
         }
     }
