@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,13 +17,16 @@ import io.hogwild.common.data.DatasetWriter;
 import io.hogwild.common.data.SourceInfo;
 import io.hogwild.common.data.SyntheticData;
 import io.hogwild.common.sgd.DataSplit;
+import io.hogwild.common.sgd.Deferral;
 import io.hogwild.common.sgd.EpochChunks;
 import io.hogwild.common.sgd.Loss;
 import io.hogwild.common.sgd.Regularisation;
+import io.hogwild.common.sgd.SgdKernel;
 import io.hogwild.common.sgd.SyncMode;
 import io.hogwild.common.weights.Command;
 import io.hogwild.common.weights.WeightFile;
 import io.hogwild.common.weights.WorkerState;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +125,43 @@ class WorkerTest
             });
             assertEquals(WorkerState.EXITED, file.workerState(1));
             assertEquals(WorkerState.NOT_STARTED, file.workerState(0));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldLeaveEveryUpdateOfItsEpochInTheSharedWeightsAtTheBarrier() throws Exception
+    {
+        try (Dataset data = rows();
+            WeightFile file = weightFile(data))
+        {
+            // What the worker trains alone: every chunk in the epoch's order, stores at the intervals, the rest
+            // at the end. The cold interval (32,768) is longer than the epoch: only the last store holds them.
+            final Deferral deferral = Deferral.of(SyncMode.LOCKFREE, file.workerCount(), data);
+            assertEquals(Deferral.ALL, deferral);
+            final UnsafeBuffer expected = new UnsafeBuffer(ByteBuffer.allocateDirect(200 * Float.BYTES));
+            final SgdKernel kernel = new SgdKernel(data, expected, file.regularisation(), Loss.HINGE, 1,
+                SyncMode.LOCKFREE, null, deferral, deferral.hotStoreSamples(2), deferral.coldStoreSamples(2, data));
+            final EpochChunks chunks = new EpochChunks(data, 7, 0.1, 8, 16);
+            final int[] rows = new int[chunks.maxRows()];
+            chunks.shuffle(1);
+            for (int chunk = 0; chunk < chunks.count(); chunk++)
+            {
+                final int n = chunks.rows(chunk, rows);
+                kernel.trainDeferring(rows, 0, n, 0.5);
+            }
+            kernel.store();
+            withWorker(file, data, 1, worker ->
+            {
+                await(() -> file.workerState(1) == WorkerState.WAITING, 10_000, "the worker to attach");
+                file.releaseEpoch(1, 0.5);
+                await(() -> file.workerEpochReached(1) == 1, 10_000, "epoch 1 at the barrier");
+                for (int u = 0; u < 200; u++)
+                {
+                    assertEquals(expected.getFloat(u * Float.BYTES), file.weights().getFloat(u * Float.BYTES),
+                        "feature " + u);
+                }
+            });
         }
     }
 
