@@ -88,7 +88,7 @@ class CoherenceSimulationTest
         {
             assertEquals(2, data.hotFeatureCount());
             assertEquals(2, CoherenceSimulation.hotLines(data).length);
-            // Two workers in turn, a whole cold store interval each (16,384 samples): each eager sample finds both
+            // Two workers in turn, a whole cold store interval each (32,768 samples): each eager sample finds both
             // hot lines written by the other one, and its cold line about half the time.
             final Traffic eager = CoherenceSimulation.simulate(data, Scheme.EAGER, 2, 3000, 0.35);
             assertTrue(eager.missesPerSample() >= 2.0 && eager.missesPerSample() < 3.0, "eager " + eager);
@@ -101,8 +101,8 @@ class CoherenceSimulationTest
             // Hot lines deferred: the cold line still bounces about half the time.
             final Traffic hot = CoherenceSimulation.simulate(data, Scheme.HOT, 2, 3000, 0.35);
             assertTrue(hot.missesPerSample() > 0.3 && hot.missesPerSample() < 0.8, "hot " + hot);
-            // Every line deferred: lines move at the stores only, the hot ones every 1,024 samples (2 misses) and the
-            // cold ones every 16,384 (the ~200 lines the other worker changed): about 0.014 a sample, not 0.
+            // Every line deferred: lines move at the stores only, the hot ones every 1,792 samples (2 misses) and the
+            // cold ones every 32,768 (the ~200 lines the other worker changed): about 0.007 a sample, not 0.
             final Traffic all = CoherenceSimulation.simulate(data, Scheme.ALL, 2, 3000, 0.35);
             assertTrue(all.missesPerSample() > 0.005 && all.missesPerSample() < 0.05, "all " + all);
         }

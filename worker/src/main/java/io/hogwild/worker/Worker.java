@@ -53,6 +53,12 @@ public final class Worker
      * it): a model wider than about 4 M features starts without a warm-up.
      */
     static final long WARM_UP_MAX_DIRECT_BYTES = 64L << 20;
+    /**
+     * Non-zeros of a piece of a chunk, at most (at least one row): the worker beats its heartbeat and obeys the stop
+     * command between pieces, so a piece must stay far under the coordinator's stale-heartbeat limit on dense rows
+     * too (about 10 ms here). The deferred stores come at their own intervals, so pieces cost no stores.
+     */
+    static final long PIECE_NON_ZEROS = 1L << 22;
     /** The warm-up's step where the file holds none yet: its weights are dropped, only the code paths matter. */
     private static final double WARM_UP_STEP = 0.1;
 
@@ -82,7 +88,10 @@ public final class Worker
     private final EpochChunks chunks;
     /** The rows of the chunk being trained. */
     private final int[] rows;
-    /** Samples of a chunk trained by one {@link SgdKernel#train} call. */
+    /**
+     * Samples of a chunk trained by one {@link SgdKernel#trainDeferring} call: {@link EpochChunks#CHUNK_SAMPLES},
+     * fewer where that many rows would hold more than {@link #PIECE_NON_ZEROS} non-zeros.
+     */
     private final int pieceSamples;
     private final long coordinatorPid;
     /** A worker thread in the coordinator's own JVM: it shares that JVM's life and its compiled code. */
@@ -128,7 +137,7 @@ public final class Worker
         this.warmUpPiece = (int)Math.max(1, Math.min(warmUpSamples, WARM_UP_PIECE_NON_ZEROS / nonZerosPerRow));
         // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
         // which the worker beats its heartbeat and obeys the stop command.
-        this.pieceSamples = EpochChunks.CHUNK_SAMPLES;
+        this.pieceSamples = (int)Math.max(1, Math.min(EpochChunks.CHUNK_SAMPLES, PIECE_NON_ZEROS / nonZerosPerRow));
         this.rows = new int[chunks.maxRows()];
         final long trainRows = chunks.trainRows();
         if (trainRows != file.trainRows() || chunks.count() != file.chunkCount())
@@ -297,6 +306,8 @@ public final class Worker
     private Outcome trainEpoch(final long epoch, final double step)
     {
         chunks.shuffle(epoch);
+        // Every worker stored its last changes before the barrier: the epoch starts from all of them.
+        kernel.refresh();
         int position = file.workerEpochPosition(index, epoch);
         double lossSum = file.workerEpochLossSoFar(index, epoch);
         int chunk = file.workerUnfinishedChunk(index, epoch, position);

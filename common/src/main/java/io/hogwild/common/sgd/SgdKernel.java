@@ -155,8 +155,8 @@ public final class SgdKernel
     /**
      * The address where the record of index 0 (feature 0) is, or with {@link Deferral#HOT} would be, in
      * {@link #copy}, which the walks read by address: an entry's record is {@code recordZero + 8 * index}, a hot
-     * one's before it. ({@link #copy} keeps the memory while this kernel is reachable: {@link #train} and
-     * {@link #dot} end with a reachability fence.)
+     * one's before it. ({@link #copy} keeps the memory while this kernel is reachable: {@link #trainDeferring},
+     * {@link #store}, {@link #refresh} and {@link #dot} end with a reachability fence.)
      */
     private final long recordZero;
     /**
@@ -401,6 +401,28 @@ public final class SgdKernel
         {
             storeCold();
         }
+        Reference.reachabilityFence(this); // the stores write the copy by address (see recordZero)
+    }
+
+    /**
+     * Stores every deferred update not stored yet, then takes the shared weights, with the other workers' changes,
+     * as the copies again, whether or not anything was pending: a worker does this when it starts an epoch, since
+     * the others' last stores of the epoch before may have come after its own. Nothing to do for a kernel that
+     * does not defer.
+     */
+    public void refresh()
+    {
+        if (copy != null)
+        {
+            storeHot();
+            hotCopyTaken = true;
+        }
+        if (copiesCold)
+        {
+            storeCold();
+            coldCopyTaken = true;
+        }
+        Reference.reachabilityFence(this); // the stores write the copy by address (see recordZero)
     }
 
     /**
@@ -739,7 +761,10 @@ public final class SgdKernel
         }
     }
 
-    /** Stores of the deferred hot updates made so far, the one at the start of each {@link #train} call included. */
+    /**
+     * Stores of the deferred hot updates made so far, those that take the copy (at the start of each {@link #train}
+     * call, at the first {@link #trainDeferring} call, and at each {@link #refresh}) included.
+     */
     long hotStoreCount()
     {
         return hotStores;

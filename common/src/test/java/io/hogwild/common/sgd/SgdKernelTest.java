@@ -365,6 +365,37 @@ class SgdKernelTest
 
     @ParameterizedTest
     @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
+    void shouldStoreNothingBeforeItTrainsAndTakeTheOthersChangesWhenRefreshed(final Deferral deferral)
+        throws IOException
+    {
+        try (Dataset data = hotAndColdRows())
+        {
+            final UnsafeBuffer c = hotAndColdCoefficients(data);
+            final UnsafeBuffer w = floats(new float[3000]);
+            final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
+            final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 300, 1500);
+            final SgdKernel b = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 300, 1500);
+            a.store(); // nothing trained: nothing to store, no copy taken
+            assertEquals(0, a.hotStoreCount());
+            for (int u = 0; u < 3000; u++)
+            {
+                assertEquals(0f, w.getFloat(u * Float.BYTES), "feature " + u);
+            }
+            // b stores at its intervals, the last of both kinds at 1,500 samples: nothing of its own is pending.
+            b.trainDeferring(order, 0, 1500, 0.2);
+            a.trainDeferring(order, 1500, 1900, 0.2);
+            a.store(); // all of a's changes, the cold ones included, are in the shared weights
+            b.refresh(); // b takes them, though it has nothing to store
+            final SgdKernel reader = new SgdKernel(data, w, c, Loss.HINGE, 1);
+            for (int row = 0; row < 50; row++)
+            {
+                assertEquals(reader.dot(row), b.dot(row), 1e-6, "row " + row + ": b sees the shared weights");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Deferral.class, names = {"HOT", "ALL"})
     void shouldAddTheDeferredChangesOfTwoKernelsToWhatTheOtherStored(final Deferral deferral) throws IOException
     {
         final CsrChunk ones = new CsrChunk();
