@@ -46,8 +46,13 @@ public final class Worker
      * 65,000 rows of the RCV1-shaped data: without it, the JIT compiled the kernel inside the first epoch.
      */
     static final long WARM_UP_NON_ZEROS = 5_000_000;
-    /** Non-zeros of the warm-up between two looks at the epoch and the control words (at least one row). */
-    private static final long WARM_UP_PIECE_NON_ZEROS = 65_536;
+    /**
+     * Non-zeros of a warm-up's call of the kernel (at least one row), between two looks at the control words: a
+     * few dozen rows, so that the call is made often enough for the JIT to compile it whole.
+     */
+    private static final long WARM_UP_PIECE_NON_ZEROS = 4_096;
+    /** Pieces of the warm-up between two changes of its step (see {@link #warmUp}). */
+    private static final int WARM_UP_PIECES_A_STEP = 32;
     /**
      * The most memory off the heap that the warm-up takes (its weights and its kernel's copies, freed after
      * it): a model wider than about 4 M features starts without a warm-up.
@@ -158,15 +163,17 @@ public final class Worker
             // A replacement started just as the run ended: there is nothing left to join.
             return Outcome.STOPPED;
         }
-        file.attachWorker(index, ProcessHandle.current().pid(), System.currentTimeMillis());
         lastHeartbeatNs = System.nanoTime();
         lastCoordinatorCheckNs = lastHeartbeatNs;
         // A replacement for a worker that already arrived at the barrier must not train that epoch again.
         long epoch = Math.max(file.epochsCompleted(), file.workerEpochReached(index)) + 1;
-        samplesDone = file.workerSamplesDone(index);
         try
         {
+            // Before attaching: the coordinator releases the first epoch once every worker has attached, so the
+            // warm-up ends, and the JIT has compiled the kernel, before the epoch's clock starts.
             warmUp(epoch);
+            file.attachWorker(index, ProcessHandle.current().pid(), System.currentTimeMillis());
+            samplesDone = file.workerSamplesDone(index);
             while (true)
             {
                 final Outcome waited = awaitEpoch(epoch);
@@ -201,9 +208,13 @@ public final class Worker
     }
 
     /**
-     * Until {@code epoch} is released, and for at most {@link #WARM_UP_NON_ZEROS} non-zeros, trains the rows of
-     * the first chunks into weights of its own, which it then frees, so that the JIT has compiled the kernel
-     * before the epoch's clock starts instead of inside it. Not under the modes that lock (the warm-up must not
+     * Before the worker attaches, and so before the first epoch's release (the coordinator waits for every
+     * worker to attach), trains at most {@link #WARM_UP_NON_ZEROS} non-zeros of the first chunks into weights of
+     * its own, which it then frees, so that the JIT has compiled the kernel before the epoch's clock starts
+     * instead of inside it. It trains in small pieces, so that the kernel's call itself is compiled, not only its
+     * loop on the stack, and takes a new step now and then, as each epoch does, so that the compiled call has
+     * that path too. (Until 2026-12-04 it ran until the release, which often cut it short, in pieces of 65,536
+     * non-zeros: two workers' first epoch then ran at half the speed of the next ones, docs/performance.md.) Not under the modes that lock (the warm-up must not
      * take the run's locks), nor in a replacement, which joins a run under way, nor in worker threads but the
      * first, nor where it would take more than {@link #WARM_UP_MAX_DIRECT_BYTES} off the heap.
      */
@@ -234,6 +245,7 @@ public final class Worker
         final double step = file.stepSize() > 0 ? file.stepSize() : WARM_UP_STEP;
         chunks.shuffle(epoch);
         int trained = 0;
+        int pieces = 0;
         try
         {
             for (int chunk = 0; trained < warmUpSamples; chunk = (chunk + 1) % chunks.count())
@@ -246,7 +258,11 @@ public final class Worker
                         return;
                     }
                     final int to = Math.min(n, Math.min(from + warmUpPiece, from + warmUpSamples - trained));
-                    warm.trainDeferring(rows, from, to, step); // the epoch's code path
+                    // The epoch's code path, a new step now and then: each epoch's first call takes one (its
+                    // shrinks), and a path that the JIT's profile never saw taken would be compiled as a trap,
+                    // which epoch 1 would spring, sending the kernel back to the interpreter to be compiled again.
+                    final boolean decayed = (pieces++ / WARM_UP_PIECES_A_STEP) % 2 == 1;
+                    warm.trainDeferring(rows, from, to, decayed ? step * 0.9 : step);
                     trained += to - from;
                 }
             }
