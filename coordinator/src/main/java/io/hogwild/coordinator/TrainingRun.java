@@ -852,7 +852,14 @@ public final class TrainingRun
             for (final WorkerHandle worker : workers)
             {
                 checkAlive(worker, 0);
-                all &= file.workerState(worker.index()) != WorkerState.NOT_STARTED;
+                final WorkerState state = file.workerState(worker.index());
+                if (state == WorkerState.FAILED)
+                {
+                    // It failed before attaching (in its warm-up), and may not have exited yet.
+                    throw new RunFailedException("worker " + worker.index() + " failed before attaching" +
+                        (threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]"));
+                }
+                all &= state != WorkerState.NOT_STARTED;
             }
             if (all)
             {

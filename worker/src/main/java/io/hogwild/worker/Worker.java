@@ -24,12 +24,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One worker: the unit of work that a forked JVM's {@link WorkerMain} runs, and that a thread can run
- * alike. It attaches to its slot of the weight file, then, epoch after epoch, waits until the
+ * alike. It warms up ({@link #warmUp}), attaches to its slot of the weight file, then, epoch after epoch, waits until the
  * coordinator releases the next epoch, takes the epoch's chunks ({@link EpochChunks}) one at a time from
  * the weight file's chunk-owner table that all workers share, trains each with the shared {@link SgdKernel}, and when none is left
  * arrives at the barrier by publishing the epoch in its slot. After each chunk it publishes its progress;
- * after each chunk and each piece of a long one (4,096 samples, or the cold store interval) it beats its
- * heartbeat and obeys the stop command.
+ * after each chunk and each piece of a long one (4,096 samples, fewer of dense rows) it beats its heartbeat
+ * and obeys the stop command.
  *
  * <p>Everything it learns from the coordinator comes through the weight file: no socket, pipe or message.
  */
@@ -83,8 +83,12 @@ public final class Worker
     private final Function<UnsafeBuffer, SgdKernel> kernelOn;
     /** Bytes of the warm-up's weights; 0 where it would take too much memory ({@link #warmUpDirectBytes}). */
     private final int warmUpWeightBytes;
-    /** Samples of the warm-up, at most, and between two looks: {@link #WARM_UP_NON_ZEROS} in rows of this data. */
+    /**
+     * Samples of the warm-up, at most: {@link #WARM_UP_NON_ZEROS} in rows of this data, and no more than an
+     * epoch's training rows (on a small file the warm-up would cost more than the compilation it saves).
+     */
     private final int warmUpSamples;
+    /** Samples of a warm-up's call of the kernel: {@link #WARM_UP_PIECE_NON_ZEROS} in rows of this data. */
     private final int warmUpPiece;
     /** Samples the warm-up trained, set when it ends (-1 before). */
     private volatile int warmedUp = -1;
@@ -138,7 +142,7 @@ public final class Worker
             SgdKernel.offHeapBytes(deferral, data.dimension(), data.hotFeatureCount())) == 0 ? 0 :
             (int)data.dimension() * Float.BYTES;
         final double nonZerosPerRow = Math.max(1.0, (double)data.nnz() / Math.max(1, data.rows()));
-        this.warmUpSamples = (int)Math.max(1, WARM_UP_NON_ZEROS / nonZerosPerRow);
+        this.warmUpSamples = (int)Math.max(1, Math.min(chunks.trainRows(), WARM_UP_NON_ZEROS / nonZerosPerRow));
         this.warmUpPiece = (int)Math.max(1, Math.min(warmUpSamples, WARM_UP_PIECE_NON_ZEROS / nonZerosPerRow));
         // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
         // which the worker beats its heartbeat and obeys the stop command.
@@ -171,7 +175,12 @@ public final class Worker
         {
             // Before attaching: the coordinator releases the first epoch once every worker has attached, so the
             // warm-up ends, and the JIT has compiled the kernel, before the epoch's clock starts.
-            warmUp(epoch);
+            final Outcome warmUpCut = warmUp(epoch);
+            if (warmUpCut != null)
+            {
+                file.workerState(index, WorkerState.EXITED);
+                return warmUpCut;
+            }
             file.attachWorker(index, ProcessHandle.current().pid(), System.currentTimeMillis());
             samplesDone = file.workerSamplesDone(index);
             while (true)
@@ -217,8 +226,10 @@ public final class Worker
      * non-zeros: two workers' first epoch then ran at half the speed of the next ones, docs/performance.md.) Not under the modes that lock (the warm-up must not
      * take the run's locks), nor in a replacement, which joins a run under way, nor in worker threads but the
      * first, nor where it would take more than {@link #WARM_UP_MAX_DIRECT_BYTES} off the heap.
+     *
+     * @return null to go on and attach, else why to stop (the stop command, a coordinator gone)
      */
-    private void warmUp(final long epoch)
+    private Outcome warmUp(final long epoch)
     {
         final SyncMode sync = file.syncMode();
         // Worker threads share their JVM's compiled code: one warm-up does for all. A replacement joins a run
@@ -228,7 +239,7 @@ public final class Worker
             warmUpWeightBytes == 0)
         {
             warmedUp = 0;
-            return;
+            return null;
         }
         final ByteBuffer weights;
         final SgdKernel warm;
@@ -240,7 +251,7 @@ public final class Worker
         catch (final OutOfMemoryError ex)
         {
             warmedUp = 0; // a speed-up only: without room for it the first epoch compiles the kernel
-            return;
+            return null;
         }
         final double step = file.stepSize() > 0 ? file.stepSize() : WARM_UP_STEP;
         chunks.shuffle(epoch);
@@ -253,9 +264,10 @@ public final class Worker
                 final int n = chunks.rows(chunk, rows);
                 for (int from = 0; from < n && trained < warmUpSamples; from += warmUpPiece)
                 {
-                    if (file.epoch() >= epoch || look() != null)
+                    final Outcome cut = file.epoch() >= epoch ? null : look();
+                    if (file.epoch() >= epoch || cut != null)
                     {
-                        return;
+                        return cut;
                     }
                     final int to = Math.min(n, Math.min(from + warmUpPiece, from + warmUpSamples - trained));
                     // The epoch's code path, a new step now and then: each epoch's first call takes one (its
@@ -266,6 +278,7 @@ public final class Worker
                     trained += to - from;
                 }
             }
+            return null;
         }
         finally
         {

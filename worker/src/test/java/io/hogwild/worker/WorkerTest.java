@@ -175,8 +175,8 @@ class WorkerTest
             withWorker(file, data, 0, worker ->
             {
                 await(() -> worker.warmedUpSamples() >= 0, 10_000, "the warm-up to end");
-                // All of its non-zeros' worth, the first chunks over and over on these few rows.
-                assertTrue(worker.warmedUpSamples() > file.trainRows(), worker.warmedUpSamples() + " samples");
+                // On a file this small, an epoch's rows: fewer than its non-zeros' worth.
+                assertEquals(file.trainRows(), worker.warmedUpSamples());
                 // Trained into weights of its own: the run's weights and counts stay as they are.
                 for (int u = 0; u < 200; u++)
                 {
@@ -186,6 +186,23 @@ class WorkerTest
                 assertEquals(0, file.workerEpochLossSum(0));
                 assertEquals(0, file.workerEpochReached(0));
             });
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldObeyAStopInItsWarmUpWithoutAttaching() throws Exception
+    {
+        try (Dataset data = rows();
+            WeightFile file = weightFile(data))
+        {
+            // Worker 0 warms up before it attaches; the stop is there before its first look.
+            file.command(Command.STOP);
+            final Worker worker = new Worker(file, data, 0);
+            assertEquals(Worker.Outcome.STOPPED, worker.run());
+            assertEquals(0, worker.warmedUpSamples());
+            assertEquals(0, file.workerPid(0), "it never attached");
+            assertEquals(WorkerState.EXITED, file.workerState(0));
         }
     }
 
