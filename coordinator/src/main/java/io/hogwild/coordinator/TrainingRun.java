@@ -857,7 +857,7 @@ public final class TrainingRun
                 {
                     // It failed before attaching (in its warm-up), and may not have exited yet.
                     throw new RunFailedException("worker " + worker.index() + " failed before attaching" +
-                        (threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]"));
+                        whereOutputIs(worker));
                 }
                 all &= state != WorkerState.NOT_STARTED;
             }
@@ -955,13 +955,19 @@ public final class TrainingRun
         restart(worker, epoch, failure);
     }
 
+    /** Where a failed worker's own output is, for its failure's message: none to point at for a thread. */
+    private String whereOutputIs(final WorkerHandle worker)
+    {
+        return threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]";
+    }
+
     /** Why {@code worker} counts as failed, or null while it lives and beats. */
     private String failureOf(final WorkerHandle worker, final long epoch)
     {
         if (!worker.isAlive())
         {
             return worker.describeEnd() + (epoch > 0 ? " during epoch " + epoch : " before attaching") +
-                (threads() ? "" : "; its output is above, prefixed [worker " + worker.index() + "]");
+                whereOutputIs(worker);
         }
         final WeightFile file = weightFile;
         // A replacement is judged by its heartbeat only once it has attached (its PID is in the slot).

@@ -24,8 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One worker: the unit of work that a forked JVM's {@link WorkerMain} runs, and that a thread can run
- * alike. It warms up ({@link #warmUp}), attaches to its slot of the weight file, then, epoch after epoch, waits until the
- * coordinator releases the next epoch, takes the epoch's chunks ({@link EpochChunks}) one at a time from
+ * alike. It warms up ({@link #warmUp}), attaches to its slot of the weight file, then, epoch after epoch, waits
+ * until the coordinator releases the next epoch, takes the epoch's chunks ({@link EpochChunks}) one at a time from
  * the weight file's chunk-owner table that all workers share, trains each with the shared {@link SgdKernel}, and when none is left
  * arrives at the barrier by publishing the epoch in its slot. After each chunk it publishes its progress;
  * after each chunk and each piece of a long one (4,096 samples, fewer of dense rows) it beats its heartbeat
@@ -142,11 +142,11 @@ public final class Worker
             SgdKernel.offHeapBytes(deferral, data.dimension(), data.hotFeatureCount())) == 0 ? 0 :
             (int)data.dimension() * Float.BYTES;
         final double nonZerosPerRow = Math.max(1.0, (double)data.nnz() / Math.max(1, data.rows()));
-        this.warmUpSamples = (int)Math.max(1, Math.min(chunks.trainRows(), WARM_UP_NON_ZEROS / nonZerosPerRow));
-        this.warmUpPiece = (int)Math.max(1, Math.min(warmUpSamples, WARM_UP_PIECE_NON_ZEROS / nonZerosPerRow));
+        this.warmUpSamples = rowsHolding(WARM_UP_NON_ZEROS, nonZerosPerRow, chunks.trainRows());
+        this.warmUpPiece = rowsHolding(WARM_UP_PIECE_NON_ZEROS, nonZerosPerRow, warmUpSamples);
         // A chunk of long blocks can take seconds at the slow modes' rates: it is trained in pieces, between
         // which the worker beats its heartbeat and obeys the stop command.
-        this.pieceSamples = (int)Math.max(1, Math.min(EpochChunks.CHUNK_SAMPLES, PIECE_NON_ZEROS / nonZerosPerRow));
+        this.pieceSamples = rowsHolding(PIECE_NON_ZEROS, nonZerosPerRow, EpochChunks.CHUNK_SAMPLES);
         this.rows = new int[chunks.maxRows()];
         final long trainRows = chunks.trainRows();
         if (trainRows != file.trainRows() || chunks.count() != file.chunkCount())
@@ -157,6 +157,12 @@ public final class Worker
         }
         this.coordinatorPid = file.coordinatorPid();
         this.inCoordinatorJvm = coordinatorPid == ProcessHandle.current().pid();
+    }
+
+    /** Rows of {@code nonZerosPerRow} non-zeros each that hold about {@code nonZeros}: from 1 to {@code most}. */
+    private static int rowsHolding(final long nonZeros, final double nonZerosPerRow, final long most)
+    {
+        return (int)Math.max(1, Math.min(most, nonZeros / nonZerosPerRow));
     }
 
     /** Runs epochs as they are released until the stop command, or until the coordinator is gone. */
@@ -223,9 +229,10 @@ public final class Worker
      * instead of inside it. It trains in small pieces, so that the kernel's call itself is compiled, not only its
      * loop on the stack, and takes a new step now and then, as each epoch does, so that the compiled call has
      * that path too. (Until 2026-12-04 it ran until the release, which often cut it short, in pieces of 65,536
-     * non-zeros: two workers' first epoch then ran at half the speed of the next ones, docs/performance.md.) Not under the modes that lock (the warm-up must not
-     * take the run's locks), nor in a replacement, which joins a run under way, nor in worker threads but the
-     * first, nor where it would take more than {@link #WARM_UP_MAX_DIRECT_BYTES} off the heap.
+     * non-zeros: two workers' first epoch then ran at half the speed of the next ones, docs/performance.md.)
+     * Not under the modes that lock (the warm-up must not take the run's locks), nor in a replacement, which
+     * joins a run under way, nor in worker threads but the first, nor where it would take more than
+     * {@link #WARM_UP_MAX_DIRECT_BYTES} off the heap.
      *
      * @return null to go on and attach, else why to stop (the stop command, a coordinator gone)
      */
@@ -264,8 +271,9 @@ public final class Worker
                 final int n = chunks.rows(chunk, rows);
                 for (int from = 0; from < n && trained < warmUpSamples; from += warmUpPiece)
                 {
-                    final Outcome cut = file.epoch() >= epoch ? null : look();
-                    if (file.epoch() >= epoch || cut != null)
+                    // No release can come: the coordinator releases the first epoch once every worker has attached.
+                    final Outcome cut = look();
+                    if (cut != null)
                     {
                         return cut;
                     }

@@ -170,8 +170,8 @@ public final class SgdKernel
     private final int coldStoreInterval;
     /** One sample at a time where no other worker races the walks' stores: see the constructor. */
     private final boolean fused;
-    private boolean hotCopyTaken;
-    private boolean coldCopyTaken;
+    /** Whether the copies hold the shared weights yet: taken by the first call, or by {@link #refresh}. */
+    private boolean copiesTaken;
     private int samplesSinceStore;
     /** Hot stores made so far (tests check the interval with it). */
     private long hotStores;
@@ -316,10 +316,9 @@ public final class SgdKernel
      */
     public double train(final int[] order, final int from, final int to, final double step)
     {
-        if (copy != null)
+        if (copiesTaken)
         {
             storeHot(); // takes the shared hot weights as they are now
-            hotCopyTaken = true;
         }
         final double lossSum = trainDeferring(order, from, to, step);
         store();
@@ -337,21 +336,15 @@ public final class SgdKernel
     public double trainDeferring(final int[] order, final int from, final int to, final double step)
     {
         final UnsafeBuffer copy = this.copy;
-        if (copy != null && !hotCopyTaken)
+        if (copy != null && !copiesTaken)
         {
-            storeHot(); // nothing to store yet: takes the shared hot weights as they are now
-            hotCopyTaken = true;
+            refresh(); // nothing to store yet: takes the shared weights as they are now
         }
         // The step of a whole batch: the step itself with a batch of one.
         final float batchStepF = (float)(step / batchSize);
         if (copy != null && Float.floatToRawIntBits(batchStepF) != Float.floatToRawIntBits(shrinkStep))
         {
             takeShrinks(batchStepF);
-        }
-        if (copiesCold && !coldCopyTaken)
-        {
-            storeCold(); // the same for the cold copy, once: every cold store takes it again
-            coldCopyTaken = true;
         }
         final boolean fused = this.fused;
         double lossSum = 0;
@@ -415,12 +408,11 @@ public final class SgdKernel
         if (copy != null)
         {
             storeHot();
-            hotCopyTaken = true;
-        }
-        if (copiesCold)
-        {
-            storeCold();
-            coldCopyTaken = true;
+            if (copiesCold)
+            {
+                storeCold(); // every cold store takes the cold copy again, too
+            }
+            copiesTaken = true;
         }
         Reference.reachabilityFence(this); // the stores write the copy by address (see recordZero)
     }

@@ -225,6 +225,14 @@ class SgdKernelTest
         return data;
     }
 
+    /** A lock-free hinge-loss kernel of a batch of one, deferring {@code deferral} at the given intervals. */
+    private static SgdKernel deferring(final Dataset data, final UnsafeBuffer weights, final UnsafeBuffer c,
+        final Deferral deferral, final int hotStoreSamples, final int coldStoreSamples)
+    {
+        return new SgdKernel(data, weights, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, hotStoreSamples,
+            coldStoreSamples);
+    }
+
     /** The regulariser's coefficients of {@link #hotAndColdRows}, lambda 1e-3. */
     private static UnsafeBuffer hotAndColdCoefficients(final Dataset data)
     {
@@ -290,10 +298,8 @@ class SgdKernelTest
             final UnsafeBuffer c = hotAndColdCoefficients(data);
             final UnsafeBuffer w = floats(new float[3000]);
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
-            final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
-                Deferral.HOT_STORE_SAMPLES, 512);
-            final SgdKernel b = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
-                Deferral.HOT_STORE_SAMPLES, 512);
+            final SgdKernel a = deferring(data, w, c, deferral, Deferral.HOT_STORE_SAMPLES, 512);
+            final SgdKernel b = deferring(data, w, c, deferral, Deferral.HOT_STORE_SAMPLES, 512);
             final SgdKernel reader = new SgdKernel(data, w, c, Loss.HINGE, 1);
             b.train(order, 0, 10, 0.2); // b takes its copies of the (zero) weights
             a.train(order, 10, 1000, 0.2); // a stores its changes
@@ -317,8 +323,7 @@ class SgdKernelTest
             for (final int workers : new int[] {2, 8})
             {
                 final int interval = deferral.hotStoreSamples(workers);
-                final SgdKernel kernel = new SgdKernel(data, floats(new float[3000]), c, Loss.HINGE, 1, SyncMode.LOCKFREE,
-                    null, deferral, interval, 1900);
+                final SgdKernel kernel = deferring(data, floats(new float[3000]), c, deferral, interval, 1900);
                 kernel.train(order, 0, 1900, 0.1);
                 // One store takes the copy at the call's start, one every interval, one for the call's remainder.
                 final long expected = 1 + 1900 / interval + (1900 % interval == 0 ? 0 : 1);
@@ -337,10 +342,8 @@ class SgdKernelTest
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
             final UnsafeBuffer once = floats(new float[3000]);
             final UnsafeBuffer inPieces = floats(new float[3000]);
-            final SgdKernel whole = new SgdKernel(data, once, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
-                300, 1500);
-            final SgdKernel pieces = new SgdKernel(data, inPieces, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral,
-                300, 1500);
+            final SgdKernel whole = deferring(data, once, c, deferral, 300, 1500);
+            final SgdKernel pieces = deferring(data, inPieces, c, deferral, 300, 1500);
             whole.train(order, 0, 1000, 0.1);
             for (int from = 0; from < 1000; from += 100)
             {
@@ -373,8 +376,8 @@ class SgdKernelTest
             final UnsafeBuffer c = hotAndColdCoefficients(data);
             final UnsafeBuffer w = floats(new float[3000]);
             final int[] order = DataSplit.shard(data, 1, 0, 0, 1);
-            final SgdKernel a = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 300, 1500);
-            final SgdKernel b = new SgdKernel(data, w, c, Loss.HINGE, 1, SyncMode.LOCKFREE, null, deferral, 300, 1500);
+            final SgdKernel a = deferring(data, w, c, deferral, 300, 1500);
+            final SgdKernel b = deferring(data, w, c, deferral, 300, 1500);
             a.store(); // nothing trained: nothing to store, no copy taken
             assertEquals(0, a.hotStoreCount());
             for (int u = 0; u < 3000; u++)
